@@ -1,0 +1,148 @@
+package seq.compiler.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import seq.compiler.Frontend;
+import seq.compiler.check.CheckedModel;
+import seq.compiler.diag.Diagnostic;
+import seq.compiler.diag.Renderer;
+import seq.compiler.diag.SourceFile;
+import seq.compiler.report.Explain;
+import seq.compiler.report.Summary;
+
+/** `seqc`: the compiler's command line. */
+@Command(name = "seqc", mixinStandardHelpOptions = true, version = "seqc 0.1.0",
+    description = "The Seq compiler: checks sequence models statically and explains their shapes.",
+    subcommands = {Main.Check.class, Main.SummaryCommand.class, Main.ExplainCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; returns the exit status (0 fine, 1 errors in the source, 2 bad usage or unreadable file). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof UserError u) {
+                err.println("error: " + u.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int status = cli.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    @Override public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: check, summary or explain");
+    }
+
+    /** A problem with how seqc was called or with a file it could not read: one line, no stack trace. */
+    static final class UserError extends RuntimeException {
+        UserError(String message) { super(message); }
+    }
+
+    static Frontend.Result compile(Path file) {
+        String text;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException e) {
+            throw new UserError("cannot read `" + file + "`: no such file");
+        } catch (CharacterCodingException e) {
+            throw new UserError("`" + file + "` is not UTF-8 text; save it as UTF-8");
+        } catch (IOException e) {
+            throw new UserError("cannot read `" + file + "`: " + e.getMessage());
+        }
+        return Frontend.run(new SourceFile(file.toString(), text));
+    }
+
+    /** Prints diagnostics as text to stderr; true when there is an error. */
+    static boolean report(Frontend.Result result, PrintWriter err) {
+        List<Diagnostic> all = result.diagnostics().sorted();
+        for (Diagnostic d : all) err.println(Renderer.text(d));
+        if (!all.isEmpty()) err.println(Renderer.summaryLine(all) + " in " + result.source().path());
+        return result.diagnostics().hasErrors();
+    }
+
+    static CheckedModel pick(Frontend.Result result, String name) {
+        List<CheckedModel> models = result.models();
+        if (name == null) {
+            if (models.isEmpty()) throw new UserError("`" + result.source().path() + "` defines no model");
+            return models.get(0);
+        }
+        return models.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() -> new UserError(
+            "`" + result.source().path() + "` has no model `" + name + "`; it has "
+                + String.join(", ", models.stream().map(CheckedModel::name).toList())));
+    }
+
+    @Command(name = "check", description = "Report diagnostics; exit 0 when there is no error, 1 when there is.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "FILE") List<Path> files;
+        @Option(names = "--json", description = "Print diagnostics as a JSON array.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() {
+            PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+            boolean errors = false;
+            List<Diagnostic> all = new ArrayList<>();
+            for (Path f : files) {
+                Frontend.Result r = compile(f);
+                errors |= r.diagnostics().hasErrors();
+                if (json) all.addAll(r.diagnostics().sorted()); else report(r, err);
+            }
+            if (json) out.println(Renderer.json(all));
+            return errors ? 1 : 0;
+        }
+    }
+
+    @Command(name = "summary", description = "Print the Keras-style summary table of a model.")
+    static final class SummaryCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--model", paramLabel = "NAME", description = "The model to summarise (default: the first).") String model;
+        @Option(names = "--json", description = "Print the summary as JSON.") boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() {
+            Frontend.Result r = compile(file);
+            if (report(r, spec.commandLine().getErr())) return 1;
+            CheckedModel m = pick(r, model);
+            spec.commandLine().getOut().print(json ? Summary.json(m) + "\n" : Summary.text(m));
+            return 0;
+        }
+    }
+
+    @Command(name = "explain", description = "Derive each layer's shape and parameter count step by step.")
+    static final class ExplainCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--model", paramLabel = "NAME", description = "The model to explain (default: the first).") String model;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() {
+            Frontend.Result r = compile(file);
+            if (report(r, spec.commandLine().getErr())) return 1;
+            spec.commandLine().getOut().print(Explain.text(pick(r, model)));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package seq.compiler.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every layer kind of the language, by the name users write. */
+public final class Layers {
+    private Layers() {}
+
+    private static final Map<String, LayerKind> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (LayerKind k : List.of(new Dense(), new LSTM(), new GRU(), new SimpleRNN(), new Bidirectional(),
+                new TimeDistributed(), new Conv1D(), new MaxPooling1D(), new AveragePooling1D(), new GlobalMaxPooling1D(),
+                new GlobalAveragePooling1D(), new Flatten(), new Reshape(), new Permute(), new RepeatVector(),
+                new Dropout(), new Activation(), new Embedding(), new Concatenate(), new Add(), new Multiply(),
+                new Lambda())) {
+            BY_NAME.put(k.name(), k);
+        }
+    }
+
+    public static LayerKind byName(String name) { return BY_NAME.get(name); }
+    public static java.util.Set<String> names() { return BY_NAME.keySet(); }
+}

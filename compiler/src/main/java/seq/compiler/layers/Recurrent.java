@@ -1,0 +1,95 @@
+package seq.compiler.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import seq.compiler.diag.Code;
+import seq.compiler.diag.Diagnostic;
+import seq.compiler.diag.Diagnostics;
+import seq.compiler.types.Size;
+import seq.compiler.types.TensorType;
+
+/** What LSTM, GRU and SimpleRNN share: a loop over time of a cell with {@link #gates()} gates. */
+public abstract class Recurrent extends LayerKind {
+    /** Gate blocks in the kernel's columns, in Keras's order. */
+    protected abstract List<String> gates();
+
+    protected List<Param> extraParams() { return List.of(); }
+
+    @Override public final List<Param> params() {
+        List<Param> p = new ArrayList<>(List.of(
+            Param.required("units", Param.Kind.INT).positive(),
+            Activations.param("tanh")));
+        if (gates().size() > 1) p.add(Param.choice("recurrent_activation", "sigmoid", Activations.NAMES));
+        p.addAll(List.of(
+            Param.of("use_bias", Param.Kind.BOOL, true),
+            Param.of("return_sequences", Param.Kind.BOOL, false),
+            Param.of("go_backwards", Param.Kind.BOOL, false)));
+        p.addAll(extraParams());
+        return p;
+    }
+
+    /** Bias shape: one vector of gates × units, except GRU with reset_after. */
+    protected long[] biasShape(Layer layer, long width) { return new long[] {width}; }
+
+    @Override public Out infer(Layer layer, List<Input> inputs, Diagnostics diags) {
+        Input in = inputs.get(0);
+        if (!requireFloat(layer, in, diags)) return null;
+        if (in.type().rank() == 2) {
+            reportRank2(layer, in, diags);
+            return null;
+        }
+        if (!requireRank(layer, in, diags, "[batch, time, features]", 3)) return null;
+        Long features = fixedFeatures(layer, in, 2, diags);
+        if (features == null) return null;
+        long units = layer.args().integer("units");
+        long width = Math.multiplyExact(gates().size(), units);
+        List<Weight> weights = new ArrayList<>(List.of(
+            Weight.trainable("kernel", features, width),
+            Weight.trainable("recurrent_kernel", units, width)));
+        if (layer.args().bool("use_bias")) weights.add(Weight.trainable("bias", biasShape(layer, width)));
+        boolean sequences = layer.args().bool("return_sequences");
+        TensorType out = sequences
+            ? in.type().withLast(Size.of(units))
+            : in.type().withDims(List.of(in.type().batch(), Size.of(units)));
+        List<String> explain = new ArrayList<>();
+        explain.add(gates().size() == 1 ? "one " + num(units) + "-unit cell applied at each of " + in.type().dim(1) + " steps"
+            : gates().size() + " gates (" + String.join(", ", gates()) + ") of " + num(units) + " units each: "
+                + gates().size() + " × " + num(units) + " = " + num(width) + " columns");
+        explain.add("kernel " + num(features) + " × " + num(width) + " = " + num(weights.get(0).count()) + " (input features × columns)");
+        explain.add("recurrent_kernel " + num(units) + " × " + num(width) + " = " + num(weights.get(1).count()) + " (units × columns)");
+        if (weights.size() > 2) explain.add("bias " + biasWords(weights.get(2)));
+        explain.add(sequences ? "return_sequences=true: one " + num(units) + "-vector per step"
+            : "return_sequences=false: only the last step's " + num(units) + "-vector; the time axis is gone");
+        return new Out(out, weights, explain);
+    }
+
+    private static String biasWords(Weight bias) {
+        return bias.shape().size() == 1 ? num(bias.count())
+            : bias.shape().get(0) + " × " + num(bias.shape().get(1)) + " = " + num(bias.count()) + " (input and recurrent biases, reset_after=true)";
+    }
+
+    private void reportRank2(Layer layer, Input in, Diagnostics diags) {
+        Diagnostic d = Diagnostic.of(Code.S0302, layer.span(), "`" + name() + "` expects a sequence [batch, time, features], found "
+            + in.type() + ", which has no time axis");
+        Layer source = in.producer() == null ? null : innermostRecurrent(in.producer());
+        if (source != null && !source.args().bool("return_sequences")) {
+            d = d.withLabel(in.producer().span(), "this returns only its last step (return_sequences is false)")
+                .withHelp("set `return_sequences=true` on `" + in.producer().span().text() + "` at line "
+                    + in.producer().span().line() + " so it returns every step");
+        } else {
+            if (in.producer() != null) d = d.withLabel(in.producer().span(), "this produces " + in.type());
+            d = d.withHelp("add `RepeatVector(n)` before it to repeat the vector over n steps, or `Reshape(n, k)` to split its "
+                + in.type().last() + " features into steps");
+        }
+        diags.report(d);
+    }
+
+    /** The recurrent layer a value comes out of, looking through Bidirectional and TimeDistributed. */
+    static Layer innermostRecurrent(Layer layer) {
+        if (layer.kind() instanceof Recurrent) return layer;
+        if (layer.kind() instanceof Bidirectional || layer.kind() instanceof TimeDistributed) {
+            return innermostRecurrent(layer.args().layer("layer"));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+package seq.compiler.layers;
+
+import java.util.List;
+import seq.compiler.diag.Diagnostics;
+import seq.compiler.types.Size;
+
+/** Keras `RepeatVector`: [batch, features] → [batch, n, features]. */
+public final class RepeatVector extends LayerKind {
+    @Override public String name() { return "RepeatVector"; }
+
+    @Override public List<Param> params() {
+        return List.of(Param.required("n", Param.Kind.INT).positive());
+    }
+
+    @Override public Out infer(Layer layer, List<Input> inputs, Diagnostics diags) {
+        Input in = inputs.get(0);
+        if (!requireRank(layer, in, diags, "[batch, features]", 2)) return null;
+        long n = layer.args().integer("n");
+        return new Out(in.type().withDims(List.of(in.type().batch(), Size.of(n), in.type().dim(1))), List.of(), List.of(
+            "repeats each sample's " + in.type().dim(1) + "-vector " + n + " times along a new time axis"));
+    }
+}
