@@ -29,8 +29,6 @@ stmt      : 'let' name=ID '=' expr ';'?           # letStmt
 train     : 'train' name=ID '{' setting* '}' ;
 setting   : key=ID '=' expr ';'? ;
 
-// Alternatives bind tighter the earlier they appear; the lambda comes last so that its body takes
-// everything to its right: `v -> v * 400` is `v -> (v * 400)`.
 expr      : expr '(' args? ')'                    # callExpr
           | '-' expr                              # negExpr
           | expr op=('*' | '/') expr              # mulExpr
@@ -43,10 +41,11 @@ expr      : expr '(' args? ')'                    # callExpr
           | STRING                                # stringExpr
           | value=('true' | 'false')              # boolExpr
           | ID                                    # nameExpr
-          | var=ID '->' body=expr                 # lambdaExpr
           ;
 args      : arg (',' arg)* ','? ;
-arg       : (name=ID '=')? expr ;
+// A lambda is only ever an argument (of Lambda); keeping it out of `expr` keeps parsing linear.
+arg       : (name=ID '=')? (lambda | expr) ;
+lambda    : var=ID '->' body=expr ;
 
 INT       : [0-9]+ ;
 FLOAT     : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;

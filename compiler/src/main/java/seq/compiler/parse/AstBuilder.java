@@ -98,7 +98,6 @@ final class AstBuilder {
         if (ctx instanceof SeqParser.ParenExprContext c) return expr(c.expr());
         if (ctx instanceof SeqParser.TupleExprContext c) return new Expr.Tuple(c.expr().stream().map(this::expr).toList(), at);
         if (ctx instanceof SeqParser.ListExprContext c) return new Expr.ListLit(c.expr().stream().map(this::expr).toList(), at);
-        if (ctx instanceof SeqParser.LambdaExprContext c) return new Expr.Lambda(c.var.getText(), span(c.var), expr(c.body), at);
         if (ctx instanceof SeqParser.NegExprContext c) {
             Expr operand = expr(c.expr());
             // `-1` is a literal, so `axis=-1` reads as the number the user wrote.
@@ -116,8 +115,9 @@ final class AstBuilder {
         List<Expr.Arg> args = new ArrayList<>();
         if (c.args() != null) {
             for (SeqParser.ArgContext a : c.args().arg()) {
-                args.add(new Expr.Arg(a.name == null ? null : a.name.getText(), a.name == null ? null : span(a.name),
-                    expr(a.expr()), span(a)));
+                SeqParser.LambdaContext l = a.lambda();
+                Expr value = l == null ? expr(a.expr()) : new Expr.Lambda(l.var.getText(), span(l.var), expr(l.body), span(l));
+                args.add(new Expr.Arg(a.name == null ? null : a.name.getText(), a.name == null ? null : span(a.name), value, span(a)));
             }
         }
         Span argsSpan = source.span(c.getChild(1) instanceof org.antlr.v4.runtime.tree.TerminalNode t

@@ -112,6 +112,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             case SeqParser.RULE_stmt -> "a layer call, `let` or `}`";
             case SeqParser.RULE_train, SeqParser.RULE_setting -> "a setting such as `loss = mse`, or `}`";
             case SeqParser.RULE_args, SeqParser.RULE_arg -> "an argument";
+            case SeqParser.RULE_lambda -> "a lambda such as `v -> v * 2`";
             default -> "a value";
         };
     }
