@@ -31,7 +31,7 @@ public final class Frontend {
                 if (file != null) models.set(Checker.check(file, diags));
             } catch (StackOverflowError e) {
                 diags.report(Diagnostic.of(Code.S0005, source.span(0, 0), "this file nests expressions too deeply to compile")
-                    .withHelp("split long expressions with `let` bindings"));
+                    .withHelp("split long expressions over several statements, or several Lambda layers"));
             } catch (Throwable t) {
                 failure.set(t);
             }

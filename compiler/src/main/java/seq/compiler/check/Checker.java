@@ -170,8 +170,17 @@ public final class Checker {
                 boolean ok = true;
                 for (Expr.Arg a : c.args()) {
                     if (a.name() != null) {
+                        markUsed(a.value());
                         diags.report(Diagnostic.of(Code.S0012, a.nameSpan(), "a layer is applied to values, not named arguments")
-                            .withHelp("write the values alone: `" + Expr.show(inner) + "(a, b)`"));
+                            .withHelp("write the value alone: `" + Expr.show(inner) + "(" + Expr.show(a.value()) + ")`"));
+                        ok = false;
+                        continue;
+                    }
+                    if (a.value() instanceof Expr.ListLit list) {
+                        markUsed(list);
+                        diags.report(Diagnostic.of(Code.S0012, list.span(), "a layer is applied to values, not to a list")
+                            .withHelp("list the values directly: `" + Expr.show(inner) + "("
+                                + String.join(", ", list.items().stream().map(Expr::show).toList()) + ")`"));
                         ok = false;
                         continue;
                     }
@@ -188,6 +197,12 @@ public final class Checker {
                 if (layer == null || !ok) return null;
                 return apply(layer, args, spans);
             }
+            markUsed(e);
+            if (e instanceof Expr.Binary || e instanceof Expr.Unary) {
+                diags.report(Diagnostic.of(Code.S0012, e.span(), "arithmetic on values needs a layer, found `" + Expr.show(e) + "`")
+                    .withHelp("use a Lambda layer, e.g. `Lambda(v -> v * 2)(h)`, or `Add()(a, b)` and `Multiply()(a, b)`"));
+                return null;
+            }
             if (e instanceof Expr.Call c && !(c.callee() instanceof Expr.Name)) {
                 diags.report(Diagnostic.of(Code.S0012, c.callee().span(), "only a layer can be applied to values, found "
                         + Expr.show(c.callee()))
@@ -199,12 +214,32 @@ public final class Checker {
             return null;
         }
 
+        /** Marks every value a failed expression names as used, so its failure brings no false "never used" warnings. */
+        private void markUsed(Expr e) {
+            if (e instanceof Expr.Name n && values.get(n.id()) != null && values.get(n.id()).node() != null) {
+                used.add(values.get(n.id()).node());
+            } else if (e instanceof Expr.Call c) {
+                markUsed(c.callee());
+                c.args().forEach(a -> markUsed(a.value()));
+            } else if (e instanceof Expr.Tuple t) {
+                t.items().forEach(this::markUsed);
+            } else if (e instanceof Expr.ListLit l) {
+                l.items().forEach(this::markUsed);
+            } else if (e instanceof Expr.Binary b) {
+                markUsed(b.left());
+                markUsed(b.right());
+            } else if (e instanceof Expr.Unary u) {
+                markUsed(u.operand());
+            }
+        }
+
         /** Builds the layer of `Name(args)` with its Keras auto-name, or returns null after reporting why not. */
         private Layer construct(Expr.Call call) {
             Expr.Name name = (Expr.Name) call.callee();
             LayerKind kind = Layers.byName(name.id());
             if (kind == null) {
-                String guess = Suggest.didYouMean(name.id(), Layers.names());
+                String guess = Layers.ALIASES.containsKey(name.id()) ? "use `" + Layers.ALIASES.get(name.id()) + "`"
+                    : Suggest.didYouMean(name.id(), Layers.names());
                 diags.report(Diagnostic.of(Code.S0101, name.span(), "unknown layer `" + name.id() + "`")
                     .withHelp(guess != null ? guess : "the layers are " + String.join(", ", Layers.names())));
                 for (Expr.Arg a : call.args()) {
@@ -238,8 +273,9 @@ public final class Checker {
             try {
                 out = kind.infer(layer, inputs, diags);
             } catch (ArithmeticException e) {
-                diags.report(Diagnostic.of(Code.S0309, layer.span(), "a size of `" + kind.name() + "` does not fit in 64 bits")
-                    .withHelp("use sizes that a machine can hold"));
+                diags.report(Diagnostic.of(Code.S0309, layer.span(), "the output shape or parameter count of `"
+                        + layer.span().text() + "` does not fit in 64 bits")
+                    .withHelp("no machine can hold a layer this large; use smaller sizes"));
                 return null;
             }
             if (out == null) return null;

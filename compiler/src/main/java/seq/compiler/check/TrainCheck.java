@@ -23,6 +23,11 @@ import seq.compiler.types.TensorType;
 final class TrainCheck {
     static final List<String> LOSSES = List.of("mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
         "sparse_categorical_crossentropy");
+    /** Keras's long names and classes, with the name Seq uses. */
+    static final Map<String, String> LOSS_ALIASES = Map.of(
+        "mean_squared_error", "mse", "MeanSquaredError", "mse", "mean_absolute_error", "mae", "MeanAbsoluteError", "mae",
+        "Huber", "huber", "huber_loss", "huber", "BinaryCrossentropy", "binary_crossentropy",
+        "CategoricalCrossentropy", "categorical_crossentropy", "SparseCategoricalCrossentropy", "sparse_categorical_crossentropy");
     static final List<String> METRICS = List.of("mae", "mse", "accuracy");
     static final List<String> KEYS = List.of("loss", "optimizer", "batch_size", "epochs", "metrics", "validation_split",
         "shuffle", "seed", "clipnorm");
@@ -46,8 +51,12 @@ final class TrainCheck {
         for (TrainDecl.Setting s : train.settings()) {
             if (!KEYS.contains(s.key())) {
                 String guess = Suggest.didYouMean(s.key(), KEYS);
+                String optimizerArg = OPTIMIZERS.values().stream().flatMap(List::stream).map(Param::name)
+                    .filter(s.key()::equals).findFirst().orElse(null);
                 diags.report(Diagnostic.of(Code.S0401, s.keySpan(), "`" + s.key() + "` is not a training setting")
-                    .withHelp(guess != null ? guess : "the settings are " + String.join(", ", KEYS)));
+                    .withHelp(optimizerArg != null ? "`" + s.key() + "` belongs to the optimizer: `optimizer = Adam("
+                        + s.key() + "=" + Expr.show(s.value()) + ")`"
+                        : guess != null ? guess : "the settings are " + String.join(", ", KEYS)));
                 ok = false;
             } else if (given.containsKey(s.key())) {
                 diags.report(Diagnostic.of(Code.S0406, s.keySpan(), "`" + s.key() + "` is set twice")
@@ -77,7 +86,7 @@ final class TrainCheck {
             optimizer = written == null ? null : OPTIMIZERS.keySet().stream().filter(o -> o.equalsIgnoreCase(written)).findFirst().orElse(null);
             if (optimizer == null) {
                 String guess = written == null ? null : Suggest.didYouMean(written, OPTIMIZERS.keySet());
-                diags.report(Diagnostic.of(Code.S0404, e.span(), "unknown optimizer `" + Expr.show(e) + "`")
+                diags.report(Diagnostic.of(Code.S0404, e.span(), "unknown optimizer `" + (written != null ? written : Expr.show(e)) + "`")
                     .withHelp((guess != null ? guess + " " : "") + "the optimizers are SGD, Adam and RMSprop, e.g. `Adam(learning_rate=0.001)`"));
                 ok = false;
             } else {
@@ -142,7 +151,8 @@ final class TrainCheck {
         Expr e = s.value();
         String v = e instanceof Expr.Name n ? n.id() : e instanceof Expr.Str str ? str.value() : null;
         if (v != null && known.contains(v)) return v;
-        String guess = v == null ? null : Suggest.didYouMean(v, known);
+        String guess = v == null ? null : LOSS_ALIASES.containsKey(v) ? "Seq spells it `" + LOSS_ALIASES.get(v) + "`"
+            : Suggest.didYouMean(v, known);
         diags.report(Diagnostic.of(code, e.span(), "unknown loss `" + Expr.show(e) + "`")
             .withHelp((guess != null ? guess + " " : "") + "the losses are " + String.join(", ", known)));
         return null;

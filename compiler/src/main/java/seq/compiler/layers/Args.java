@@ -103,6 +103,7 @@ public final class Args {
             given.put(dims.name(), varargs.size() == 1 && first instanceof Expr.Tuple ? first : new Expr.Tuple(varargs, all));
         }
 
+        if (!ok) return null;
         List<Param> missing = schema.stream().filter(p -> p.isRequired() && !given.containsKey(p.name())).toList();
         if (!missing.isEmpty()) {
             List<String> names = missing.stream().map(p -> "`" + p.name() + "`").toList();
@@ -227,7 +228,7 @@ public final class Args {
             String guess = Suggest.didYouMean(s.value(), p.choices());
             diags.report(Diagnostic.of(Code.S0203, v.span(), "`" + p.name() + "` of `" + callee + "` cannot be `" + s.value() + "`")
                 .withHelp((guess != null ? guess + " " : "") + "one of " + String.join(", ",
-                    p.choices().stream().map(c -> "\"" + c + "\"").toList())));
+                    p.choices().stream().filter(c -> !c.equals("None")).map(c -> "\"" + c + "\"").toList())));
             return false;
         }
         if (problem == null) return true;

@@ -39,7 +39,7 @@ public final class Conv1D extends LayerKind {
             return null;
         }
         long span = Math.addExact(Math.multiplyExact(dilation, k - 1), 1);
-        Windows.Length length = Windows.of(layer, in.type().dim(1), span, stride, a.string("padding"), "kernel_size", diags);
+        Windows.Length length = Windows.of(layer, in.type().dim(1), k, dilation, stride, a.string("padding"), "kernel_size", diags);
         if (length == null) return null;
         Weight kernel = Weight.trainable("kernel", k, channels, filters);
         List<Weight> weights = new ArrayList<>(List.of(kernel));

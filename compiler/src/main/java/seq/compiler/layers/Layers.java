@@ -20,6 +20,11 @@ public final class Layers {
         }
     }
 
+    /** Names Keras users bring from older Keras, with the Seq layer that does the job. */
+    public static final Map<String, String> ALIASES = Map.of(
+        "CuDNNLSTM", "LSTM", "CuDNNGRU", "GRU", "Convolution1D", "Conv1D", "MaxPool1D", "MaxPooling1D",
+        "AvgPool1D", "AveragePooling1D", "GlobalMaxPool1D", "GlobalMaxPooling1D", "GlobalAvgPool1D", "GlobalAveragePooling1D");
+
     public static LayerKind byName(String name) { return BY_NAME.get(name); }
     public static java.util.Set<String> names() { return BY_NAME.keySet(); }
 }

@@ -21,7 +21,7 @@ public abstract class Pooling1D extends LayerKind {
         long pool = layer.args().ints("pool_size").get(0);
         Long strides = layer.args().optionalInt("strides");
         long stride = strides == null ? pool : strides;
-        Windows.Length length = Windows.of(layer, in.type().dim(1), pool, stride, layer.args().string("padding"), "pool_size", diags);
+        Windows.Length length = Windows.of(layer, in.type().dim(1), pool, 1, stride, layer.args().string("padding"), "pool_size", diags);
         if (length == null) return null;
         return new Out(in.type().withDims(List.of(in.type().batch(), length.size(), in.type().dim(2))), List.of(), List.of(
             "takes the " + reduction() + " of each window of " + pool + " steps, moving " + stride + " steps at a time"

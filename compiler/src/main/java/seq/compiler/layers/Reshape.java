@@ -87,9 +87,10 @@ public final class Reshape extends LayerKind {
         }
         String permute = "Permute(" + String.join(", ", perm) + ")";
         boolean plainSwap = target.size() == from.size() && to.size() == target.size();
-        diags.report(Diagnostic.of(Code.S0902, layer.span(), "this `Reshape` does not swap axes: reading " + in.type()
-                + " in memory order into " + in.type().withDims(prepend(in.type().batch(), target))
-                + " interleaves the " + b + " features into time instead of separating them")
+        diags.report(Diagnostic.of(Code.S0902, layer.span(), "this `Reshape` does not swap the axes of sizes " + a + " and " + b
+                + ": it reads " + in.type() + " in memory order into " + in.type().withDims(prepend(in.type().batch(), target))
+                + ", which interleaves values of different " + (axes.get(1) == from.size() - 1 ? "features" : "rows")
+                + " instead of separating them")
             .withHelp(plainSwap ? "to swap the axes, write `" + permute + "` instead"
                 : "move the features first with `" + permute + "`, then `Reshape`"));
     }

@@ -12,10 +12,12 @@ final class Windows {
     record Length(Size size, String words) {}
 
     /**
-     * Length after sliding a window spanning {@code span} steps with {@code stride} over {@code length}
-     * steps; null after reporting a window that cannot fit.
+     * Length after sliding a window of {@code taps} taps, {@code dilation} steps apart, with {@code stride}
+     * over {@code length} steps; null after reporting a window that cannot fit.
      */
-    static Length of(Layer layer, Size length, long span, long stride, String padding, String windowArg, Diagnostics diags) {
+    static Length of(Layer layer, Size length, long taps, long dilation, long stride, String padding, String windowArg,
+                     Diagnostics diags) {
+        long span = Math.addExact(Math.multiplyExact(dilation, taps - 1), 1);
         if (!padding.equals("valid")) {
             Size out = length.ceilDiv(stride);
             String how = padding.equals("causal") ? "padding=\"causal\" pads " + (span - 1) + " steps on the left"
@@ -30,7 +32,8 @@ final class Windows {
         if (out.isConstant() && out.constant() <= 0) {
             diags.report(Diagnostic.of(Code.S0304, layer.args().span(windowArg), "the window of `" + layer.kind().name()
                     + "` spans " + span + " steps but its input has only " + length + ": " + arithmetic + " steps")
-                .withHelp("use a " + windowArg + " of at most " + length + ", or `padding=\"same\"`"));
+                .withHelp("use a " + windowArg + " of at most " + ((length.constant() - 1) / dilation + 1)
+                    + (dilation > 1 ? " (with dilation_rate " + dilation + ")" : "") + ", or `padding=\"same\"`"));
             return null;
         }
         return new Length(out, "padding=\"valid\" keeps only windows that fit: " + arithmetic + " steps");

@@ -130,7 +130,7 @@ final class AstBuilder {
             return Long.parseLong(t.getText());
         } catch (NumberFormatException e) {
             diags.report(Diagnostic.of(Code.S0004, span(t), "integer `" + shorten(t.getText()) + "` is too large")
-                .withHelp("integers must be below 2^63; no real layer size comes near that"));
+                .withHelp("integers must be below 2^63 (9223372036854775808)"));
             return 1;
         }
     }

@@ -102,7 +102,7 @@ public final class Parse {
                 if (open.size() > MAX_DEPTH) {
                     diags.report(Diagnostic.of(Code.S0005, span(source, t),
                             "brackets nested more than " + MAX_DEPTH + " deep")
-                        .withHelp("split the expression with `let` bindings"));
+                        .withHelp("split the expression over several statements, or several Lambda layers"));
                     return false;
                 }
             } else if (c == ')' || c == ']' || c == '}') {

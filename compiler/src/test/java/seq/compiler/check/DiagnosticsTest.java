@@ -143,4 +143,27 @@ class DiagnosticsTest {
         assertTrue(json.contains("\"severity\": \"error\", \"code\": \"S0101\", \"file\": \"test.seq\", \"line\": 2, \"column\": 5"), json);
         assertTrue(json.contains("\"help\": \"did you mean `LSTM`?\""), json);
     }
+
+    @Test void applyingToAListSuggestsTheValuesAndWarnsNothingElse() {
+        List<Diagnostic> ds = diagnostics("model M(x: [batch, 9, 3]) {\n    let a = Dense(2)(x)\n    let b = Dense(2)(x)\n"
+            + "    Concatenate()([a, b])\n}\n");
+        assertEquals(List.of(Code.S0012), ds.stream().map(Diagnostic::code).toList());
+        assertEquals("list the values directly: `Concatenate()(a, b)`", ds.get(0).help());
+    }
+
+    @Test void dilatedWindowHelpAccountsForTheDilation() {
+        Diagnostic d = only("model M(x: [batch, 10, 3]) {\n    Conv1D(8, 4, dilation_rate=4)\n}\n", Code.S0304);
+        assertTrue(d.help().startsWith("use a kernel_size of at most 3 (with dilation_rate 4)"), d.help());
+    }
+
+    @Test void positionalAfterKeywordIsOneError() {
+        assertEquals(List.of(Code.S0207), diagnostics("model M(x: [batch, 10, 3]) {\n    Conv1D(filters=32, 5)\n}\n")
+            .stream().map(Diagnostic::code).toList());
+    }
+
+    @Test void kerasAliasesGetTheSeqName() {
+        assertEquals("use `LSTM`", only("model M(x: [batch, 4, 1]) {\n    CuDNNLSTM(3)\n}\n", Code.S0101).help());
+        assertEquals("Seq spells it `mse`", only("model M(x: [batch, 4, 1]) {\n    Flatten()\n}\n"
+            + "train M {\n    loss = mean_squared_error\n}\n", Code.S0402).help());
+    }
 }
