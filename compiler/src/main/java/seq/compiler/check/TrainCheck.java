@@ -151,10 +151,10 @@ final class TrainCheck {
         Expr e = s.value();
         String v = e instanceof Expr.Name n ? n.id() : e instanceof Expr.Str str ? str.value() : null;
         if (v != null && known.contains(v)) return v;
-        String guess = v == null ? null : LOSS_ALIASES.containsKey(v) ? "Seq spells it `" + LOSS_ALIASES.get(v) + "`"
-            : Suggest.didYouMean(v, known);
+        String guess = v == null ? null : Suggest.didYouMean(v, known);
         diags.report(Diagnostic.of(code, e.span(), "unknown loss `" + Expr.show(e) + "`")
-            .withHelp((guess != null ? guess + " " : "") + "the losses are " + String.join(", ", known)));
+            .withHelp(v != null && LOSS_ALIASES.containsKey(v) ? "Seq spells it `" + LOSS_ALIASES.get(v) + "`"
+                : (guess != null ? guess + " " : "") + "the losses are " + String.join(", ", known)));
         return null;
     }
 
