@@ -2,6 +2,8 @@ package seq.compiler.layers;
 
 import java.util.List;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
 
 /** Keras `Activation`: an element-wise function; the shape is unchanged. */
 public final class Activation extends LayerKind {
@@ -9,6 +11,10 @@ public final class Activation extends LayerKind {
 
     @Override public List<Param> params() {
         return List.of(Param.choice("activation", null, Activations.NAMES));
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        return ir.activate(layer, inputs.get(0), null, layer.args().string("activation"), layer.span());
     }
 
     @Override public Out infer(Layer layer, List<Input> inputs, Diagnostics diags) {

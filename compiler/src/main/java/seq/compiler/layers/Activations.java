@@ -1,6 +1,9 @@
 package seq.compiler.layers;
 
+import static seq.compiler.codegen.loops.Loop.*;
+
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The activation functions a layer's `activation` argument may name, as Keras spells them. */
 public final class Activations {
@@ -19,5 +22,33 @@ public final class Activations {
     public static String of(Args args, String name) {
         String a = args.string(name);
         return a.equals("None") ? "linear" : a;
+    }
+
+    /**
+     * An element-wise activation as a loop-language expression of its input; its derivative comes
+     * from symbolic differentiation. Softmax is not element-wise and has its own op; linear is the
+     * identity.
+     */
+    public static UnaryOperator<Expr> math(String name) {
+        return switch (name) {
+            case "linear", "None" -> x -> x;
+            case "relu" -> x -> max(x, r(0));
+            case "tanh" -> x -> fn("tanh", x);
+            case "sigmoid" -> Activations::sigmoid;
+            case "elu" -> x -> select(cmp(">", x, r(0)), x, sub(fn("exp", x), r(1)));
+            // Keras's approximate GELU (tanh form); the exact erf form is not in the loop language yet.
+            case "gelu" -> x -> mul(mul(r(0.5), x), add(r(1), fn("tanh",
+                mul(r(Math.sqrt(2 / Math.PI)), add(x, mul(r(0.044715), mul(x, mul(x, x))))))));
+            // log(1 + exp(x)) written so that exp never overflows.
+            case "softplus" -> x -> add(max(x, r(0)), fn("log", add(r(1), fn("exp", neg(fn("abs", x))))));
+            case "swish" -> x -> mul(x, sigmoid(x));
+            // Keras 3: relu6(x + 3) / 6.
+            case "hard_sigmoid" -> x -> min(max(add(mul(x, r(1.0 / 6)), r(0.5)), r(0)), r(1));
+            default -> throw new IllegalArgumentException("activation " + name + " is not element-wise");
+        };
+    }
+
+    static Expr sigmoid(Expr x) {
+        return div(r(1), add(r(1), fn("exp", neg(x))));
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.Concat;
 import seq.compiler.types.Size;
 
 /** Keras `Concatenate`: inputs that agree on every axis but `axis` are joined along it. */
@@ -37,6 +40,19 @@ public final class Concatenate extends LayerKind {
         }
         return new Out(first.type().withDims(replace(first.type().dims(), (int) axis, total)), List.of(), List.of(
             "joins " + inputs.size() + " inputs along axis " + axis + ": " + String.join(" + ", parts) + " = " + total));
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Value y = ir.value(layer.name(), out.type().dims());
+        int rank = out.type().rank();
+        long given = layer.args().integer("axis");
+        int axis = (int) (given < 0 ? rank + given : given);
+        Size offset = Size.of(0);
+        for (Value x : inputs) {
+            ir.add(Concat.part(x, y, axis, offset, layer.span()));
+            offset = offset.plus(x.shape().get(axis));
+        }
+        return y;
     }
 
     private static List<Size> replace(List<Size> dims, int axis, Size size) {

@@ -5,6 +5,9 @@ import java.util.List;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.Conv1d;
 import seq.compiler.types.Size;
 
 /** Keras `Conv1D` over [batch, steps, channels]; kernel layout (kernel_size, in_channels, filters). */
@@ -55,6 +58,16 @@ public final class Conv1D extends LayerKind {
         explain.add(weights.size() > 1 ? "bias " + num(filters) + " (one per filter)" : "no bias (use_bias=false)");
         List<Size> dims = List.of(in.type().batch(), length.size(), Size.of(filters));
         return new Out(in.type().withDims(dims), weights, explain);
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Args a = layer.args();
+        Value bias = ir.weight(layer, "bias", out.weights());
+        Value conv = ir.value(layer.name() + "/conv", out.type().dims());
+        ir.add(Conv1d.of(inputs.get(0), ir.weight(layer, "kernel", out.weights()), bias, conv,
+            new Conv1d.Config(Math.toIntExact(a.ints("strides").get(0)), Math.toIntExact(a.ints("dilation_rate").get(0)),
+                a.string("padding"), bias != null), layer.span()));
+        return ir.activate(layer, conv, null, Activations.of(a, "activation"), layer.span());
     }
 
     @Override public String fixOutput(Layer layer, Input input, int axis, Size wanted) {

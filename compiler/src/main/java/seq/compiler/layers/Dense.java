@@ -3,6 +3,9 @@ package seq.compiler.layers;
 import java.util.List;
 import seq.compiler.ast.Expr;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.MatMul;
 import seq.compiler.types.Size;
 
 /** Keras `Dense`: a matrix product over the last axis; other axes pass through. */
@@ -30,6 +33,14 @@ public final class Dense extends LayerKind {
                 + (in.type().rank() > 2 ? "; the other axes pass through" : ""),
             "kernel " + num(features) + " × " + num(units) + " = " + num(kernel.count()) + " (input features × units)",
             bias ? "bias " + num(units) + " (one per unit)" : "no bias (use_bias=false)"));
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Value x = inputs.get(0);
+        Value kernel = ir.weight(layer, "kernel", out.weights());
+        Value product = ir.value(layer.name() + "/matmul", out.type().dims());
+        ir.add(MatMul.of(x, kernel, product, layer.span()));
+        return ir.activate(layer, product, ir.weight(layer, "bias", out.weights()), Activations.of(layer.args(), "activation"), layer.span());
     }
 
     @Override public String badArgHelp(Param param, Expr given) {

@@ -2,6 +2,9 @@ package seq.compiler.layers;
 
 import java.util.List;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.GlobalPool;
 import seq.compiler.types.Size;
 
 /** What GlobalMaxPooling1D and GlobalAveragePooling1D share: one reduction over all steps. */
@@ -10,6 +13,13 @@ public abstract class GlobalPooling1D extends LayerKind {
 
     @Override public List<Param> params() {
         return List.of(Param.of("keepdims", Param.Kind.BOOL, false));
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Value x = inputs.get(0);
+        Value y = ir.value(layer.name(), List.of(x.shape().get(0), x.shape().get(2)));
+        ir.add(reduction().equals("maximum") ? GlobalPool.max(x, y, layer.span()) : GlobalPool.average(x, y, layer.span()));
+        return layer.args().bool("keepdims") ? ir.alias(layer.name() + "/keepdims", out.type().dims(), y) : y;
     }
 
     @Override public Out infer(Layer layer, List<Input> inputs, Diagnostics diags) {

@@ -5,7 +5,11 @@ import java.util.Map;
 import seq.compiler.ast.Expr;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
+import seq.compiler.codegen.loops.Loop;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.Elementwise;
 import seq.compiler.diag.Suggest;
 
 /**
@@ -30,6 +34,40 @@ public final class Lambda extends LayerKind {
         if (!valid(fn.body(), fn.param(), diags)) return null;
         return new Out(in.type(), List.of(), List.of("computes `" + Expr.show(fn.body()) + "` for every element `" + fn.param()
             + "`; shape unchanged"));
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Expr.Lambda fn = layer.args().lambda("function");
+        Value y = ir.value(layer.name(), out.type().dims());
+        ir.add(Elementwise.map("lambda", layer.span(), inputs, a -> math(fn.body(), fn.param(), a.get(0)), y));
+        return y;
+    }
+
+    /** A checked lambda body as a loop-language expression of the element {@code x}. */
+    static Loop.Expr math(Expr e, String param, Loop.Expr x) {
+        if (e instanceof Expr.Int n) return Loop.r(n.value());
+        if (e instanceof Expr.Float f) return Loop.r(f.value());
+        if (e instanceof Expr.Name) return x;
+        if (e instanceof Expr.Unary u) return Loop.neg(math(u.operand(), param, x));
+        if (e instanceof Expr.Binary b) {
+            Loop.Expr l = math(b.left(), param, x), r = math(b.right(), param, x);
+            return switch (b.op()) {
+                case '+' -> Loop.add(l, r);
+                case '-' -> Loop.sub(l, r);
+                case '*' -> Loop.mul(l, r);
+                default -> Loop.div(l, r);
+            };
+        }
+        Expr.Call c = (Expr.Call) e;
+        List<Loop.Expr> args = c.args().stream().map(a -> math(a.value(), param, x)).toList();
+        return switch (((Expr.Name) c.callee()).id()) {
+            case "sigmoid" -> Activations.math("sigmoid").apply(args.get(0));
+            case "relu" -> Activations.math("relu").apply(args.get(0));
+            case "min" -> Loop.min(args.get(0), args.get(1));
+            case "max" -> Loop.max(args.get(0), args.get(1));
+            case "pow" -> Loop.fn("pow", args.get(0), args.get(1));
+            default -> Loop.fn(((Expr.Name) c.callee()).id(), args.get(0));
+        };
     }
 
     private static boolean valid(Expr e, String param, Diagnostics diags) {

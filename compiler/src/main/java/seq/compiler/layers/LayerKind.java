@@ -6,6 +6,8 @@ import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
 import seq.compiler.diag.Span;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
 import seq.compiler.types.Size;
 import seq.compiler.types.TensorType;
 
@@ -35,6 +37,14 @@ public abstract class LayerKind {
      * reporting why the inputs do not fit.
      */
     public abstract Out infer(Layer layer, List<Input> inputs, Diagnostics diags);
+
+    /**
+     * Lowers one application of this layer to IR ops, returning its output value. Kinds the code
+     * generator does not handle yet say so, and `seqc build` reports it.
+     */
+    public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        throw new Lowering.NotLowered("`" + name() + "` layers");
+    }
 
     /** A layer-specific fix for an argument of the wrong type, or null. */
     public String badArgHelp(Param param, Expr given) { return null; }

@@ -3,7 +3,11 @@ package seq.compiler.layers;
 import java.util.List;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
+import seq.compiler.codegen.loops.Loop;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.Elementwise;
 
 /** What Add and Multiply share: two or more inputs of one shape, combined element by element. */
 public abstract class Merge extends LayerKind {
@@ -12,6 +16,14 @@ public abstract class Merge extends LayerKind {
     @Override public int minInputs() { return 2; }
     @Override public int maxInputs() { return Integer.MAX_VALUE; }
     @Override public List<Param> params() { return List.of(); }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Value y = ir.value(layer.name(), out.type().dims());
+        boolean sum = operation().equals("adds");
+        ir.add(Elementwise.map(layer.kind().prefix(), layer.span(), inputs, a -> a.stream()
+            .reduce((p, q) -> sum ? Loop.add(p, q) : Loop.mul(p, q)).orElseThrow(), y));
+        return y;
+    }
 
     @Override public Out infer(Layer layer, List<Input> inputs, Diagnostics diags) {
         for (Input in : inputs) if (!agree(layer, inputs.get(0), in, -1, diags)) return null;

@@ -6,6 +6,7 @@ import java.util.Optional;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
 import seq.compiler.types.Size;
 
 /** Keras `Reshape`: the same elements in memory order, read into new axes; one size may be -1. */
@@ -14,6 +15,11 @@ public final class Reshape extends LayerKind {
 
     @Override public List<Param> params() {
         return List.of(Param.of("target_shape", Param.Kind.DIMS, null));
+    }
+
+    /** Memory order is unchanged, so the output shares the input's buffer. */
+    @Override public seq.compiler.ir.Value lower(Layer layer, List<seq.compiler.ir.Value> inputs, Out out, Lowering ir) {
+        return ir.alias(layer.name(), out.type().dims(), inputs.get(0));
     }
 
     @Override public Out infer(Layer layer, List<Input> inputs, Diagnostics diags) {

@@ -126,6 +126,32 @@ public final class Size {
         return sum;
     }
 
+    /** How code generators take a size apart: one case per kind of atom and operation. */
+    public interface Folder<T> {
+        T constant(long c);
+        T symbol(String name);
+        T unknown(long id);
+        T add(T a, T b);
+        T mul(T a, T b);
+        T div(T numerator, long d, boolean ceil);
+    }
+
+    /** Rebuilds this size bottom-up with {@code f}: a sum of coefficient × product-of-atoms terms. */
+    public <T> T fold(Folder<T> f) {
+        T sum = null;
+        for (var e : terms.entrySet()) {
+            long c = e.getValue();
+            T term = c == 1 && !e.getKey().atoms().isEmpty() ? null : f.constant(c);
+            for (Atom a : e.getKey().atoms()) {
+                T atom = a instanceof Sym sy ? f.symbol(sy.name()) : a instanceof Unknown u ? f.unknown(u.id())
+                    : f.div(((Div) a).num().fold(f), ((Div) a).d(), ((Div) a).ceil());
+                term = term == null ? atom : f.mul(term, atom);
+            }
+            sum = sum == null ? term : f.add(sum, term);
+        }
+        return sum == null ? f.constant(0) : sum;
+    }
+
     @Override public boolean equals(Object o) { return o instanceof Size s && terms.equals(s.terms); }
 
     @Override public int hashCode() { return terms.hashCode(); }

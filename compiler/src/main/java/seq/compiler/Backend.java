@@ -1,0 +1,35 @@
+package seq.compiler;
+
+import java.util.List;
+import seq.compiler.ad.Reverse;
+import seq.compiler.check.CheckedModel;
+import seq.compiler.codegen.ModelClass;
+import seq.compiler.codegen.asm.Emitter;
+import seq.compiler.ir.Graph;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Op;
+
+/** The back end as one step: checked model → IR → differentiated IR → generated class. */
+public final class Backend {
+    private Backend() {}
+
+    public record Result(Graph graph, Reverse.Backward backward, ModelClass.Plan plan, ModelClass.Generated generated) {
+        /** `--dump-ir`: the forward ops, then the backward ops. */
+        public String dump() {
+            StringBuilder out = new StringBuilder("forward " + graph.model() + "\n");
+            for (Op op : graph.ops()) out.append("  ").append(op.show()).append('\n');
+            out.append("backward\n");
+            for (Op op : backward.ops()) out.append("  ").append(op.show()).append('\n');
+            return out.toString();
+        }
+    }
+
+    /** Compiles {@code model}; throws {@link Lowering.NotLowered} for layers the generator does not handle yet. */
+    public static Result compile(CheckedModel model, String internalName, Emitter.Precision precision, String loss) {
+        Lowering.Result lowered = Lowering.of(model, loss);
+        Reverse.Backward backward = Reverse.of(lowered.graph(), lowered.values());
+        ModelClass.Plan plan = ModelClass.plan(lowered.graph(), backward, List.copyOf(lowered.values().values()));
+        return new Result(lowered.graph(), backward, plan,
+            ModelClass.generate(internalName, lowered.graph(), backward, plan, precision));
+    }
+}

@@ -1,0 +1,64 @@
+package seq.compiler.ad;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import seq.compiler.ir.Graph;
+import seq.compiler.ir.Grads;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+
+/**
+ * Reverse-mode differentiation of a graph: the forward ops in reverse order, each replaced by the
+ * ops of its own VJP rule. Only values that depend on a weight get a gradient buffer; inputs and
+ * targets get none. Recurrences differentiate to their reverse time loop inside their own rule.
+ */
+public final class Reverse {
+    private Reverse() {}
+
+    /** The backward pass: its ops and the gradient of each value that has one. */
+    public record Backward(List<Op> ops, Map<Value, Value> grads) {
+        public Backward {
+            ops = List.copyOf(ops);
+            grads = Map.copyOf(grads);
+        }
+    }
+
+    public static Backward of(Graph graph, Graph.Builder values) {
+        Set<Value> needs = new HashSet<>(graph.weights());
+        for (boolean grew = true; grew; ) {
+            int before = needs.size();
+            for (Op op : graph.ops()) {
+                if (op.inputs().stream().anyMatch(needs::contains)) needs.addAll(op.outputs());
+            }
+            for (Value v : graph.values()) {
+                if (v.aliasOf() != null && needs.contains(v.aliasOf())) needs.add(v);
+            }
+            grew = needs.size() > before;
+        }
+        Map<Value, Value> grads = new HashMap<>();
+        Grads g = new Grads() {
+            @Override public Value of(Value v) {
+                if (!needs.contains(v)) return null;
+                Value known = grads.get(v);
+                if (known != null) return known;
+                // The gradient of an alias is an alias of its source's gradient: one buffer, two shapes.
+                Value made = v.aliasOf() != null ? values.alias("d_" + v.name(), v.shape(), of(v.aliasOf()))
+                    : values.value("d_" + v.name(), v.shape(), Value.Role.GRADIENT);
+                grads.put(v, made);
+                return made;
+            }
+        };
+        g.of(graph.loss());
+        List<Op> ops = new ArrayList<>();
+        List<Op> forward = graph.ops();
+        for (int k = forward.size() - 1; k >= 0; k--) {
+            Op op = forward.get(k);
+            if (op.outputs().stream().anyMatch(needs::contains)) ops.addAll(op.vjp(g));
+        }
+        return new Backward(ops, grads);
+    }
+}

@@ -1,0 +1,111 @@
+package seq.compiler.codegen;
+
+import static seq.compiler.codegen.loops.Loop.*;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import seq.compiler.ad.Reverse;
+import seq.compiler.codegen.asm.Emitter;
+import seq.compiler.codegen.loops.Loop;
+import seq.compiler.ir.Graph;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+import seq.compiler.types.Size;
+
+/**
+ * The generated class of a model: one static kernel per forward and backward op, and the methods of
+ * {@code seq.runtime.model.Net32}/{@code Net64} that call them in order over a buffer plan. Buffers
+ * are allocated by the caller once per batch shape and reused; nothing here allocates.
+ */
+public final class ModelClass {
+    /** Buffer {@code i} holds {@code buffers.get(i)}; symbol {@code k} of {@code dims} is {@code symbols.get(k)}. */
+    public record Plan(List<Value> buffers, List<String> symbols) {
+        public Plan {
+            buffers = List.copyOf(buffers);
+            symbols = List.copyOf(symbols);
+        }
+
+        public int index(Value v) {
+            int i = buffers.indexOf(v.storage());
+            if (i < 0) throw new IllegalArgumentException("no buffer for " + v);
+            return i;
+        }
+    }
+
+    public record Generated(String className, byte[] bytes, Plan plan) {}
+
+    private ModelClass() {}
+
+    public static Plan plan(Graph graph, Reverse.Backward backward, List<Value> all) {
+        List<Value> buffers = new ArrayList<>();
+        TreeSet<String> symbols = new TreeSet<>();
+        for (Value v : all) {
+            if (v.aliasOf() == null) buffers.add(v);
+            for (Size s : v.shape()) symbols.addAll(s.symbols());
+        }
+        return new Plan(buffers, new ArrayList<>(symbols));
+    }
+
+    public static Generated generate(String internalName, Graph graph, Reverse.Backward backward, Plan plan,
+                                     Emitter.Precision precision) {
+        List<Loop.Kernel> kernels = new ArrayList<>();
+        List<Stmt> forward = new ArrayList<>(), back = new ArrayList<>(), sizes = new ArrayList<>();
+        for (int k = 0; k < graph.ops().size(); k++) forward.add(call(graph.ops().get(k), "f" + k, plan, kernels));
+        kernels.add(new Loop.Kernel("zero", List.of(p("a", Type.REAL_ARRAY), p("n", Type.INT)),
+            List.of(loop("i", v("n"), store("a", v("i"), r(0))))));
+        for (Value v : plan.buffers()) {
+            if (v.role() == Value.Role.GRADIENT) back.add(Loop.call("zero", buffer(plan, v), size(v.size(), plan)));
+        }
+        back.add(store("g", i(0), r(1)));
+        for (int k = 0; k < backward.ops().size(); k++) back.add(call(backward.ops().get(k), "b" + k, plan, kernels));
+        for (int i = 0; i < plan.buffers().size(); i++) sizes.add(store("lengths", i(i), size(plan.buffers().get(i).size(), plan)));
+        String arrays = precision == Emitter.Precision.F32 ? "[[F" : "[[D";
+        kernels.add(new Loop.Kernel("sizes", List.of(p("dims", Type.INT_ARRAY), p("lengths", Type.INT_ARRAY)), sizes, true));
+        kernels.add(new Loop.Kernel("forward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), forward, true));
+        List<Stmt> backBody = new ArrayList<>();
+        backBody.add(let("g", Type.REAL_ARRAY, buffer(plan, backward.grads().get(graph.loss()))));
+        backBody.addAll(back);
+        kernels.add(new Loop.Kernel("backward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), backBody, true));
+        String iface = precision == Emitter.Precision.F32 ? "seq/runtime/model/Net32" : "seq/runtime/model/Net64";
+        byte[] bytes = new Emitter(precision).emitClass(internalName, kernels, iface);
+        return new Generated(internalName.replace('/', '.'), bytes, plan);
+    }
+
+    /** Adds the op's kernel under {@code name} and returns the statement that calls it. */
+    private static Stmt call(Op op, String name, Plan plan, List<Loop.Kernel> kernels) {
+        kernels.add(op.kernel(name));
+        List<Expr> args = new ArrayList<>();
+        for (Value v : op.arrays()) args.add(buffer(plan, v));
+        for (Size s : op.ints()) args.add(size(s, plan));
+        return new Call(name, args);
+    }
+
+    private static Expr buffer(Plan plan, Value v) {
+        return at("b", i(plan.index(v)));
+    }
+
+    /** A size as int arithmetic over the bound symbols in `dims`; sizes are never negative, so `/` floors. */
+    static Expr size(Size s, Plan plan) {
+        return s.fold(new Size.Folder<Expr>() {
+            @Override public Expr constant(long c) { return i(Math.toIntExact(c)); }
+            @Override public Expr symbol(String name) { return at("dims", i(plan.symbols().indexOf(name))); }
+            @Override public Expr unknown(long id) { throw new IllegalArgumentException("a size left unknown (`?`) cannot be bound yet"); }
+            @Override public Expr add(Expr a, Expr b) { return Loop.add(a, b); }
+            @Override public Expr mul(Expr a, Expr b) { return Loop.mul(a, b); }
+            @Override public Expr div(Expr n, long d, boolean ceil) {
+                int dd = Math.toIntExact(d);
+                return Loop.div(ceil ? Loop.add(n, i(dd - 1)) : n, i(dd));
+            }
+        });
+    }
+
+    /** The symbols and their values, by name, for a plan: the inverse of binding. */
+    public static Map<String, Integer> named(Plan plan, int[] dims) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (int k = 0; k < dims.length; k++) out.put(plan.symbols().get(k), dims[k]);
+        return out;
+    }
+}

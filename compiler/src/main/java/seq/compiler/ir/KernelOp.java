@@ -1,0 +1,51 @@
+package seq.compiler.ir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import seq.compiler.codegen.loops.Loop;
+import seq.compiler.diag.Span;
+import seq.compiler.types.Size;
+
+/**
+ * The one concrete op: a kernel over named arrays and sizes, plus the rule that gives its
+ * vector-Jacobian product. The op families in {@code ir.ops} build these, each next to its VJP.
+ */
+public record KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
+                       List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule)
+        implements Op {
+    public KernelOp {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        arrayNames = List.copyOf(arrayNames);
+        ints = List.copyOf(ints);
+        intNames = List.copyOf(intNames);
+        body = List.copyOf(body);
+        if (arrayNames.size() != inputs.size() + outputs.size() || intNames.size() != ints.size()) {
+            throw new IllegalArgumentException(label + ": names do not match arguments");
+        }
+    }
+
+    @Override public List<Value> arrays() {
+        List<Value> all = new ArrayList<>(inputs);
+        all.addAll(outputs);
+        return all;
+    }
+
+    @Override public Loop.Kernel kernel(String name) {
+        List<Loop.Param> params = new ArrayList<>();
+        for (String a : arrayNames) params.add(Loop.p(a, Loop.Type.REAL_ARRAY));
+        for (String n : intNames) params.add(Loop.p(n, Loop.Type.INT));
+        return new Loop.Kernel(name, params, body);
+    }
+
+    @Override public List<Op> vjp(Grads grads) {
+        return rule == null ? List.of() : rule.apply(grads);
+    }
+
+    @Override public String show() {
+        return outputs.stream().map(Value::toString).collect(Collectors.joining(", ")) + " = " + label + "("
+            + inputs.stream().map(v -> "%" + v.name()).collect(Collectors.joining(", ")) + ")";
+    }
+}

@@ -1,0 +1,56 @@
+package seq.compiler.ir.ops;
+
+import static seq.compiler.codegen.loops.Loop.*;
+
+import java.util.List;
+import seq.compiler.diag.Span;
+import seq.compiler.ir.KernelOp;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+
+/** GlobalMaxPooling1D and GlobalAveragePooling1D over [batch, steps, channels]. */
+public final class GlobalPool {
+    private GlobalPool() {}
+
+    private static final Expr X_AT = idx(add(mul(v("b0"), v("T")), v("t")), v("C"), v("c"));
+    private static final Expr Y_AT = idx(v("b0"), v("C"), v("c"));
+
+    public static Op max(Value x, Value y, Span span) {
+        List<Stmt> body = List.of(loop("b0", v("B"), loop("c", v("C"),
+            let("top", Type.REAL, at("x", idx(mul(v("b0"), v("T")), v("C"), v("c")))),
+            loop("t", v("T"), set("top", seq.compiler.codegen.loops.Loop.max(v("top"), at("x", X_AT)))),
+            store("y", Y_AT, v("top")))));
+        return new KernelOp("global_max", span, List.of(x), List.of(y), List.of("x", "y"), ints(x), NAMES, body, g -> {
+            if (g.of(x) == null) return List.of();
+            // The gradient goes to the first step holding the maximum, as the forward pass picked it.
+            List<Stmt> back = List.of(loop("b0", v("B"), loop("c", v("C"),
+                let("best", Type.INT, i(0)),
+                loop("t", v("T"), when(cmp(">", at("x", X_AT), at("x", idx(add(mul(v("b0"), v("T")), v("best")), v("C"), v("c")))),
+                    set("best", v("t")))),
+                addTo("dx", idx(add(mul(v("b0"), v("T")), v("best")), v("C"), v("c")), at("dy", Y_AT)))));
+            return List.of(new KernelOp("global_max_d", span, List.of(x, g.of(y)), List.of(g.of(x)), List.of("x", "dy", "dx"),
+                ints(x), NAMES, back, null));
+        });
+    }
+
+    public static Op average(Value x, Value y, Span span) {
+        List<Stmt> body = List.of(loop("b0", v("B"), loop("c", v("C"),
+            let("sum", Type.REAL, r(0)),
+            loop("t", v("T"), set("sum", add(v("sum"), at("x", X_AT)))),
+            store("y", Y_AT, div(v("sum"), real(v("T")))))));
+        return new KernelOp("global_average", span, List.of(x), List.of(y), List.of("x", "y"), ints(x), NAMES, body, g -> {
+            if (g.of(x) == null) return List.of();
+            List<Stmt> back = List.of(loop("b0", v("B"), loop("c", v("C"),
+                let("share", Type.REAL, div(at("dy", Y_AT), real(v("T")))),
+                loop("t", v("T"), addTo("dx", X_AT, v("share"))))));
+            return List.of(new KernelOp("global_average_d", span, List.of(g.of(y)), List.of(g.of(x)), List.of("dy", "dx"),
+                ints(x), NAMES, back, null));
+        });
+    }
+
+    private static final List<String> NAMES = List.of("B", "T", "C");
+
+    private static List<seq.compiler.types.Size> ints(Value x) {
+        return List.of(x.shape().get(0), x.shape().get(1), x.shape().get(2));
+    }
+}

@@ -1,0 +1,52 @@
+package seq.compiler.ir.ops;
+
+import static seq.compiler.codegen.loops.Loop.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import seq.compiler.codegen.loops.Loop;
+import seq.compiler.diag.Span;
+import seq.compiler.ir.Grads;
+import seq.compiler.ir.KernelOp;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+
+/** y = x · w over the last axis of x: x is [rows, k], w is [k, n], y is [rows, n]. */
+public final class MatMul {
+    private MatMul() {}
+
+    public static Op of(Value x, Value w, Value y, Span span) {
+        // k in the middle loop and n innermost: independent output lanes HotSpot can vectorise.
+        List<Stmt> body = List.of(
+            loop("m", v("M"),
+                loop("n", v("N"), store("y", idx(v("m"), v("N"), v("n")), r(0))),
+                loop("k", v("K"),
+                    let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
+                    loop("n", v("N"), addTo("y", idx(v("m"), v("N"), v("n")), mul(v("xv"), at("w", idx(v("k"), v("N"), v("n")))))))));
+        return new KernelOp("matmul", span, List.of(x, w), List.of(y), List.of("x", "w", "y"),
+            List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, g -> vjp(x, w, y, span, g));
+    }
+
+    private static List<Op> vjp(Value x, Value w, Value y, Span span, Grads g) {
+        List<Op> out = new ArrayList<>();
+        Value dy = g.of(y);
+        if (g.of(x) != null) {
+            // dx[m, k] += sum_n dy[m, n] w[k, n]
+            List<Stmt> body = List.of(loop("m", v("M"), loop("k", v("K"),
+                let("acc", Type.REAL, r(0)),
+                loop("n", v("N"), set("acc", add(v("acc"), mul(at("dy", idx(v("m"), v("N"), v("n"))), at("w", idx(v("k"), v("N"), v("n"))))))),
+                addTo("dx", idx(v("m"), v("K"), v("k")), v("acc")))));
+            out.add(new KernelOp("matmul_dx", span, List.of(dy, w), List.of(g.of(x)), List.of("dy", "w", "dx"),
+                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null));
+        }
+        if (g.of(w) != null) {
+            // dw[k, n] += sum_m x[m, k] dy[m, n]
+            List<Stmt> body = List.of(loop("m", v("M"), loop("k", v("K"),
+                let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
+                loop("n", v("N"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n")))))))));
+            out.add(new KernelOp("matmul_dw", span, List.of(x, dy), List.of(g.of(w)), List.of("x", "dy", "dw"),
+                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package seq.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import seq.compiler.codegen.asm.Emitter;
+import seq.compiler.ir.Value;
+import seq.runtime.model.Net64;
+
+/**
+ * The generated backward pass against central finite differences of the generated forward pass,
+ * both in float64: one small model per layer kind, activation, loss and Lambda function. Every
+ * weight tensor is probed at several entries; the relative error must stay below 1e-6.
+ */
+class GradientCheckTest {
+    static Stream<Arguments> models() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String act : List.of("linear", "relu", "tanh", "sigmoid", "elu", "gelu", "softplus", "swish", "hard_sigmoid", "softmax")) {
+            cases.add(Arguments.of("dense " + act, "model M(x: [batch, 4]) {\n Dense(5, activation=\"" + act + "\")\n Dense(3)\n}\n",
+                "mse", Harness.TargetKind.REAL));
+        }
+        cases.add(Arguments.of("dense rank 3 no bias", "model M(x: [batch, T, 3]) {\n Dense(4, use_bias=false)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("lstm last step", "model M(x: [batch, T, 3]) {\n LSTM(4)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("lstm stacked sequences", "model M(x: [batch, T, 2]) {\n LSTM(3, return_sequences=true)\n LSTM(2, return_sequences=true)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("lstm backwards no bias relu", "model M(x: [batch, T, 2]) {\n LSTM(3, go_backwards=true, use_bias=false, activation=\"relu\", return_sequences=true)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("lstm hard sigmoid", "model M(x: [batch, T, 2]) {\n LSTM(3, recurrent_activation=\"hard_sigmoid\")\n Dense(2)\n}\n",
+            "mae", Harness.TargetKind.REAL));
+        for (String pad : List.of("valid", "same", "causal")) {
+            cases.add(Arguments.of("conv1d " + pad, "model M(x: [batch, T, 3]) {\n Conv1D(4, 3, padding=\"" + pad + "\", activation=\"tanh\")\n}\n",
+                "mse", Harness.TargetKind.REAL));
+        }
+        cases.add(Arguments.of("conv1d strides same", "model M(x: [batch, T, 2]) {\n Conv1D(3, 4, strides=2, padding=\"same\")\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("conv1d dilation causal", "model M(x: [batch, T, 2]) {\n Conv1D(3, 2, dilation_rate=2, padding=\"causal\", use_bias=false)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("global max and average", "model M(x: [batch, T, 3]) {\n let a = GlobalMaxPooling1D()(x)\n let b = GlobalAveragePooling1D()(x)\n"
+            + " let c = Dense(2)(a)\n let d = Dense(2)(b)\n Concatenate()(c, d)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("concat add multiply", "model M(x: [batch, T, 3]) {\n let a = Conv1D(2, 2, padding=\"same\")(x)\n let b = Conv1D(2, 3, padding=\"same\")(x)\n"
+            + " let c = Concatenate()(a, b)\n let d = Add()(a, b)\n let e = Multiply()(d, b)\n let f = Concatenate(axis=1)(d, e)\n Concatenate()(GlobalMaxPooling1D()(f), Flatten()(e))\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("reshape flatten", "model M(x: [batch, 6]) {\n Dense(8)\n Reshape(4, 2)\n LSTM(2)\n Reshape(2, 1)\n Flatten()\n}\n", "mse", Harness.TargetKind.REAL));
+        for (String body : List.of("v * 400", "exp(v)", "log(v * v + 1)", "sqrt(v * v + 1)", "abs(v)", "tanh(v)", "sigmoid(v)",
+                "relu(v)", "pow(v * v + 1, 1.5)", "min(v, 0.1)", "max(v, -0.1) / 2 - v", "-v + 3")) {
+            cases.add(Arguments.of("lambda " + body, "model M(x: [batch, 3]) {\n Dense(3)\n Lambda(v -> " + body + ")\n}\n", "mse", Harness.TargetKind.REAL));
+        }
+        cases.add(Arguments.of("activation layer", "model M(x: [batch, 3]) {\n Dense(3)\n Activation(\"swish\")\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("loss mae", "model M(x: [batch, 3]) {\n Dense(2)\n}\n", "mae", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("loss huber", "model M(x: [batch, 3]) {\n Dense(2)\n Lambda(v -> v * 3)\n}\n", "huber", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("loss binary crossentropy", "model M(x: [batch, 3]) {\n Dense(2, activation=\"sigmoid\")\n}\n",
+            "binary_crossentropy", Harness.TargetKind.PROBABILITY));
+        cases.add(Arguments.of("loss categorical crossentropy", "model M(x: [batch, T, 3]) {\n Conv1D(4, 2)\n GlobalMaxPooling1D()\n Dense(3, activation=\"softmax\")\n}\n",
+            "categorical_crossentropy", Harness.TargetKind.ONE_HOT));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void backwardMatchesCentralDifferences(String name, String source, String loss, Harness.TargetKind target) throws Exception {
+        String withLoss = source + "train M {\n loss = " + loss + "\n}\n";
+        Harness h = new Harness(withLoss, Harness.sizes("batch", 3, "T", 7), Emitter.Precision.F64);
+        double[][] b = h.randomBuffers(name.hashCode(), target);
+        Net64 net = (Net64) h.net;
+        net.forward(b, h.dims);
+        net.backward(b, h.dims);
+        Random pick = new Random(7);
+        int checked = 0;
+        StringBuilder failures = new StringBuilder();
+        for (Value w : h.compiled.graph().weights()) {
+            double[] weights = b[h.index(w)];
+            double[] grad = b[h.index(h.compiled.backward().grads().get(w))].clone();
+            for (int probe = 0; probe < Math.min(6, weights.length); probe++) {
+                int i = probe == 0 ? 0 : probe == 1 ? weights.length - 1 : pick.nextInt(weights.length);
+                double saved = weights[i], step = 1e-5;
+                weights[i] = saved + step;
+                double up = h.loss(b);
+                weights[i] = saved - step;
+                double down = h.loss(b);
+                weights[i] = saved;
+                double numeric = (up - down) / (2 * step);
+                double error = Math.abs(numeric - grad[i]) / Math.max(1e-3, Math.max(Math.abs(numeric), Math.abs(grad[i])));
+                if (error > 1e-6) failures.append(String.format("%s[%d]: analytic %.10g, numeric %.10g, error %.2e%n", w.name(), i, grad[i], numeric, error));
+                checked++;
+            }
+        }
+        assertTrue(checked > 0, "no weights probed");
+        assertTrue(failures.isEmpty(), name + ":\n" + failures + h.compiled.dump());
+    }
+}

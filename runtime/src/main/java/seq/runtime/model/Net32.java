@@ -1,0 +1,17 @@
+package seq.runtime.model;
+
+/**
+ * A model compiled to float32 (training): the class the compiler generates implements this.
+ * Every tensor is one flat array in {@code buffers}, laid out as the model's buffer plan says;
+ * {@code dims} holds the bound value of each symbolic size (batch, T, ...).
+ */
+public interface Net32 {
+    /** The length of every buffer for these sizes. */
+    void sizes(int[] dims, int[] lengths);
+
+    /** Inputs and weights in, activations and the loss out. */
+    void forward(float[][] buffers, int[] dims);
+
+    /** After {@link #forward}: every gradient buffer, the weights' included, from the loss. */
+    void backward(float[][] buffers, int[] dims);
+}
