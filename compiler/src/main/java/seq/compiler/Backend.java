@@ -1,6 +1,7 @@
 package seq.compiler;
 
 import java.util.List;
+import java.util.Map;
 import seq.compiler.ad.Reverse;
 import seq.compiler.check.CheckedModel;
 import seq.compiler.codegen.ModelClass;
@@ -8,12 +9,15 @@ import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Graph;
 import seq.compiler.ir.Lowering;
 import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+import seq.compiler.layers.Layer;
 
 /** The back end as one step: checked model → IR → differentiated IR → generated class. */
 public final class Backend {
     private Backend() {}
 
-    public record Result(Graph graph, Reverse.Backward backward, ModelClass.Plan plan, ModelClass.Generated generated) {
+    public record Result(Graph graph, Reverse.Backward backward, ModelClass.Plan plan, ModelClass.Generated generated,
+                         Map<Value, Layer> owners) {
         /** `--dump-ir`: the forward ops, then the backward ops. */
         public String dump() {
             StringBuilder out = new StringBuilder("forward " + graph.model() + "\n");
@@ -30,6 +34,6 @@ public final class Backend {
         Reverse.Backward backward = Reverse.of(lowered.graph(), lowered.values());
         ModelClass.Plan plan = ModelClass.plan(lowered.graph(), backward, List.copyOf(lowered.values().values()));
         return new Result(lowered.graph(), backward, plan,
-            ModelClass.generate(internalName, lowered.graph(), backward, plan, precision));
+            ModelClass.generate(internalName, lowered.graph(), backward, plan, precision), lowered.owners());
     }
 }

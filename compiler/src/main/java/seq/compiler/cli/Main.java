@@ -21,12 +21,14 @@ import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Renderer;
 import seq.compiler.diag.SourceFile;
 import seq.compiler.report.Explain;
+import seq.compiler.ir.Lowering;
+import seq.compiler.pack.TrainerJar;
 import seq.compiler.report.Summary;
 
 /** `seqc`: the compiler's command line. */
 @Command(name = "seqc", mixinStandardHelpOptions = true, version = "seqc 0.1.0",
     description = "The Seq compiler: checks sequence models statically and explains their shapes.",
-    subcommands = {Main.Check.class, Main.SummaryCommand.class, Main.ExplainCommand.class})
+    subcommands = {Main.Check.class, Main.SummaryCommand.class, Main.ExplainCommand.class, Main.Build.class, Main.Run.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +55,7 @@ public final class Main implements Runnable {
     }
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: check, summary or explain");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: check, summary, explain, build or run");
     }
 
     /** A problem with how seqc was called or with a file it could not read: one line, no stack trace. */
@@ -143,6 +145,78 @@ public final class Main implements Runnable {
             if (report(r, spec.commandLine().getErr())) return 1;
             spec.commandLine().getOut().print(Explain.text(pick(r, model)));
             return 0;
+        }
+    }
+
+    /** Compiles a checked model to a trainer jar; one line and exit 2 for a layer the generator does not handle yet. */
+    static TrainerJar.Built buildJar(CheckedModel m, Path jar, PrintWriter out, boolean dumpIr) {
+        TrainerJar.Built built;
+        try {
+            built = TrainerJar.compile(m);
+        } catch (Lowering.NotLowered e) {
+            throw new UserError("cannot build `" + m.name() + "` yet: " + e.getMessage() + " are not compiled to trainers yet");
+        }
+        if (dumpIr) out.print(built.f32().dump());
+        try {
+            TrainerJar.write(built, m, jar);
+        } catch (seq.runtime.UserError e) {
+            throw new UserError(e.getMessage());
+        }
+        return built;
+    }
+
+    @Command(name = "build", description = "Compile a model to a self-contained, runnable trainer jar.")
+    static final class Build implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = {"-o", "--out"}, paramLabel = "OUT.jar", description = "The jar to write (default: the file's name with .jar).") Path out;
+        @Option(names = "--model", paramLabel = "NAME") String model;
+        @Option(names = "--dump-ir", description = "Print the IR before and after differentiation.") boolean dumpIr;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() {
+            Frontend.Result r = compile(file);
+            if (report(r, spec.commandLine().getErr())) return 1;
+            CheckedModel m = pick(r, model);
+            Path jar = out != null ? out : Path.of(file.getFileName().toString().replaceAll("\\.seq$", "") + ".jar");
+            buildJar(m, jar, spec.commandLine().getOut(), dumpIr);
+            spec.commandLine().getOut().println("built " + jar + " (run it with `java -jar " + jar + " fit ...`)");
+            return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Build a model and train it in one step; options after FILE go to the trainer's fit.")
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE") Path file;
+        @Option(names = "--model", paramLabel = "NAME") String model;
+        @CommandLine.Unmatched List<String> trainerArgs = new ArrayList<>();
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() throws IOException, InterruptedException {
+            Frontend.Result r = compile(file);
+            if (report(r, spec.commandLine().getErr())) return 1;
+            CheckedModel m = pick(r, model);
+            String stem = file.getFileName().toString().replaceAll("\\.seq$", "");
+            Path dir = Path.of("build");
+            Files.createDirectories(dir);
+            Path jar = dir.resolve(stem + ".jar");
+            buildJar(m, jar, spec.commandLine().getOut(), false);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "fit"));
+            boolean hasData = trainerArgs.stream().anyMatch(a -> a.equals("--x") || a.equals("--data") || a.equals("--csv"));
+            Path data = file.toAbsolutePath().getParent().resolve("data").resolve(stem + ".npz");
+            if (!hasData) {
+                if (!Files.exists(data)) {
+                    throw new UserError("no data for `" + file + "`: give --x X.npy --y Y.npy, --data FILE.npz or --csv FILE.csv, or put "
+                        + data + " beside it");
+                }
+                command.addAll(List.of("--data", data.toString()));
+            }
+            if (trainerArgs.stream().noneMatch(a -> a.equals("--out"))) command.addAll(List.of("--out", dir.resolve(stem + ".safetensors").toString()));
+            if (trainerArgs.stream().noneMatch(a -> a.equals("--show"))) command.addAll(List.of("--show", "3"));
+            command.addAll(trainerArgs);
+            spec.commandLine().getOut().println("built " + jar + "; training: " + String.join(" ", command.subList(1, command.size())));
+            spec.commandLine().getOut().flush();
+            return new ProcessBuilder(command).inheritIO().start().waitFor();
         }
     }
 }

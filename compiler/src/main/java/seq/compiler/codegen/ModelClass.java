@@ -62,8 +62,12 @@ public final class ModelClass {
         back.add(store("g", i(0), r(1)));
         for (int k = 0; k < backward.ops().size(); k++) back.add(call(backward.ops().get(k), "b" + k, plan, kernels));
         for (int i = 0; i < plan.buffers().size(); i++) sizes.add(store("lengths", i(i), size(plan.buffers().get(i).size(), plan)));
+        List<Stmt> shapes = new ArrayList<>();
+        int at = 0;
+        for (Value v : plan.buffers()) for (Size d : v.shape()) shapes.add(store("shape", i(at++), size(d, plan)));
         String arrays = precision == Emitter.Precision.F32 ? "[[F" : "[[D";
         kernels.add(new Loop.Kernel("sizes", List.of(p("dims", Type.INT_ARRAY), p("lengths", Type.INT_ARRAY)), sizes, true));
+        kernels.add(new Loop.Kernel("shapes", List.of(p("dims", Type.INT_ARRAY), p("shape", Type.INT_ARRAY)), shapes, true));
         kernels.add(new Loop.Kernel("forward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), forward, true));
         List<Stmt> backBody = new ArrayList<>();
         backBody.add(let("g", Type.REAL_ARRAY, buffer(plan, backward.grads().get(graph.loss()))));

@@ -23,13 +23,15 @@ import seq.compiler.types.Size;
 public final class Lowering {
     private final Graph.Builder builder = new Graph.Builder();
     private final Map<String, Integer> names = new HashMap<>();
+    private final Map<Value, Layer> owners = new HashMap<>();
 
     /** A layer kind the code generator does not handle yet: reported by `seqc build`, never thrown at users. */
     public static final class NotLowered extends RuntimeException {
         public NotLowered(String message) { super(message); }
     }
 
-    public record Result(Graph graph, Graph.Builder values) {}
+    /** The graph, every value made (gradients are added to {@code values} later), and the layer owning each weight. */
+    public record Result(Graph graph, Graph.Builder values, Map<Value, Layer> owners) {}
 
     public static Result of(CheckedModel model, String lossOverride) {
         Lowering l = new Lowering();
@@ -49,7 +51,7 @@ public final class Lowering {
         Value target = l.builder.value("target", output.shape(), Value.Role.TARGET);
         Value lossValue = l.builder.value("loss", List.of(Size.of(1)), Value.Role.LOSS);
         l.builder.add(Loss.of(loss, output, target, lossValue, model.output().span()));
-        return new Result(l.builder.build(model.name(), output, target, lossValue), l.builder);
+        return new Result(l.builder.build(model.name(), output, target, lossValue), l.builder, Map.copyOf(l.owners));
     }
 
     /** A fresh activation value named after its layer. */
@@ -74,7 +76,9 @@ public final class Lowering {
     public Value weight(Layer layer, String name, List<Weight> weights) {
         for (Weight w : weights) {
             if (w.name().equals(name)) {
-                return builder.value(layer.name() + "/" + name, w.shape().stream().map(Size::of).toList(), Value.Role.WEIGHT);
+                Value v = builder.value(layer.name() + "/" + name, w.shape().stream().map(Size::of).toList(), Value.Role.WEIGHT);
+                owners.put(v, layer);
+                return v;
             }
         }
         return null;

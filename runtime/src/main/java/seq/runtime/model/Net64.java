@@ -9,6 +9,9 @@ public interface Net64 {
     /** The length of every buffer for these sizes. */
     void sizes(int[] dims, int[] lengths);
 
+    /** Every buffer's dimensions, one after another in buffer order (ranks are in the model's description). */
+    void shapes(int[] dims, int[] shape);
+
     /** Inputs and weights in, activations and the loss out. */
     void forward(double[][] buffers, int[] dims);
 

@@ -1,0 +1,100 @@
+package seq.runtime.train;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a trainer knows about its model, read from `seq/model.txt` in the jar (written by `seqc build`):
+ * the buffer plan, which buffers are inputs, weights and gradients, and the training settings. One
+ * line per fact, `key value...`, so the format needs no parser library.
+ */
+public record ModelInfo(String name, String sourceLine, List<String> symbols, String class32, String class64,
+                        List<Buffer> buffers, List<Weight> weights, List<Integer> inputs, int output, int target, int loss,
+                        Map<String, String> train) {
+    public static final String RESOURCE = "seq/model.txt";
+
+    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED }
+
+    /**
+     * A buffer: its dims as written, each an integer, a symbol bound from the data, or "~" for a size
+     * computed from the others; {@code integer} marks inputs that hold ids (i32 in the model).
+     */
+    public record Buffer(Role role, String name, List<String> dims, boolean integer) {
+        public int rank() { return dims.size(); }
+    }
+
+    /** A weight in Keras's naming, the buffer of its gradient, and how Keras initialises it. */
+    public record Weight(int buffer, int gradient, String name, String layerKind, boolean unitForgetBias) {}
+
+    public static ModelInfo read(InputStream in) throws IOException {
+        String name = null, line0 = "", c32 = null, c64 = null;
+        List<String> symbols = List.of();
+        List<Buffer> buffers = new ArrayList<>();
+        List<Weight> weights = new ArrayList<>();
+        List<Integer> inputs = new ArrayList<>();
+        int output = -1, target = -1, loss = -1;
+        Map<String, String> train = new LinkedHashMap<>();
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(" ");
+            switch (f[0]) {
+                case "name" -> name = f[1];
+                case "line" -> line0 = line.substring(5);
+                case "symbols" -> symbols = List.of(f).subList(1, f.length);
+                case "class32" -> c32 = f[1];
+                case "class64" -> c64 = f[1];
+                case "buffer" -> {
+                    int rank = Integer.parseInt(f[3]);
+                    buffers.add(new Buffer(Role.valueOf(f[1]), f[2], List.of(f).subList(4, 4 + rank),
+                        f.length > 4 + rank && f[4 + rank].equals("ids")));
+                }
+                case "weight" -> weights.add(new Weight(Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3], f[4],
+                    Boolean.parseBoolean(f[5])));
+                case "input" -> inputs.add(Integer.parseInt(f[1]));
+                case "output" -> output = Integer.parseInt(f[1]);
+                case "target" -> target = Integer.parseInt(f[1]);
+                case "loss" -> loss = Integer.parseInt(f[1]);
+                case "train" -> train.put(f[1], f.length > 2 ? line.substring(line.indexOf(f[1]) + f[1].length() + 1) : "");
+                default -> throw new IOException("unknown line in " + RESOURCE + ": " + line);
+            }
+        }
+        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, output, target, loss, train);
+    }
+
+    public String setting(String key, String fallback) {
+        return train.getOrDefault(key, fallback);
+    }
+
+    /** Writes the description; {@code seqc build} uses this so the format has one definition. */
+    public String write() {
+        StringBuilder out = new StringBuilder();
+        out.append("name ").append(name).append('\n');
+        out.append("line ").append(sourceLine).append('\n');
+        out.append("symbols").append(symbols.isEmpty() ? "" : " " + String.join(" ", symbols)).append('\n');
+        out.append("class32 ").append(class32).append('\n');
+        out.append("class64 ").append(class64).append('\n');
+        for (Buffer b : buffers) {
+            out.append("buffer ").append(b.role()).append(' ').append(b.name()).append(' ').append(b.rank());
+            for (String d : b.dims()) out.append(' ').append(d);
+            if (b.integer()) out.append(" ids");
+            out.append('\n');
+        }
+        for (Weight w : weights) {
+            out.append("weight ").append(w.buffer()).append(' ').append(w.gradient()).append(' ').append(w.name()).append(' ')
+                .append(w.layerKind()).append(' ').append(w.unitForgetBias()).append('\n');
+        }
+        for (int i : inputs) out.append("input ").append(i).append('\n');
+        out.append("output ").append(output).append('\n').append("target ").append(target).append('\n')
+            .append("loss ").append(loss).append('\n');
+        train.forEach((k, v) -> out.append("train ").append(k).append(' ').append(v).append('\n'));
+        return out.toString();
+    }
+}

@@ -1,0 +1,124 @@
+package seq.runtime.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import seq.runtime.UserError;
+import seq.runtime.init.Initializers;
+import seq.runtime.init.Rng;
+import seq.runtime.io.NdArray;
+import seq.runtime.model.Net32;
+
+/**
+ * A loaded model: its generated class, its weights, and the buffers of each batch shape it has
+ * seen. Buffers are allocated once per shape and reused; weight and gradient arrays are shared by all.
+ */
+public final class Session {
+    final ModelInfo info;
+    final Net32 net;
+    final float[][] weights;
+    final float[][] grads;
+    private final Map<String, float[][]> workspaces = new HashMap<>();
+
+    public Session(ModelInfo info, Net32 net) {
+        this.info = info;
+        this.net = net;
+        weights = new float[info.weights().size()][];
+        grads = new float[info.weights().size()][];
+        for (int k = 0; k < weights.length; k++) {
+            ModelInfo.Weight w = info.weights().get(k);
+            weights[k] = new float[(int) count(weightShape(w))];
+            grads[k] = new float[weights[k].length];
+        }
+    }
+
+    public ModelInfo info() { return info; }
+
+    long[] weightShape(ModelInfo.Weight w) {
+        return info.buffers().get(w.buffer()).dims().stream().mapToLong(Long::parseLong).toArray();
+    }
+
+    static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
+    }
+
+    /** Keras's initialisers, each weight from its own stream of {@code seed}, so runs repeat bit for bit. */
+    public void initialize(long seed) {
+        Rng root = new Rng(seed);
+        for (int k = 0; k < weights.length; k++) {
+            ModelInfo.Weight w = info.weights().get(k);
+            Initializers.initialize(w.layerKind(), w.name(), weightShape(w), w.unitForgetBias(), root.fork(w.name()), weights[k]);
+        }
+    }
+
+    /** The weights by Keras name, in Keras's layouts. */
+    public LinkedHashMap<String, NdArray> weights() {
+        LinkedHashMap<String, NdArray> out = new LinkedHashMap<>();
+        for (int k = 0; k < weights.length; k++) {
+            ModelInfo.Weight w = info.weights().get(k);
+            out.put(w.name(), NdArray.ofFloats(weightShape(w), weights[k].clone()));
+        }
+        return out;
+    }
+
+    /** The gradients of the last backward pass, named like the weights. */
+    public LinkedHashMap<String, NdArray> gradients() {
+        LinkedHashMap<String, NdArray> out = new LinkedHashMap<>();
+        for (int k = 0; k < grads.length; k++) {
+            ModelInfo.Weight w = info.weights().get(k);
+            out.put(w.name(), NdArray.ofFloats(weightShape(w), grads[k].clone()));
+        }
+        return out;
+    }
+
+    /** Loads weights saved by a trainer (or by Keras under the same names); {@code source} names the file in messages. */
+    public void setWeights(Map<String, NdArray> tensors, String source) {
+        for (int k = 0; k < weights.length; k++) {
+            ModelInfo.Weight w = info.weights().get(k);
+            NdArray a = tensors.get(w.name());
+            if (a == null) {
+                throw new UserError(source + " has no tensor `" + w.name() + "`; it holds " + String.join(", ", tensors.keySet())
+                    + " — were these weights saved for another model?");
+            }
+            if (!Arrays.equals(a.shape(), weightShape(w))) {
+                throw new UserError(source + ": `" + w.name() + "` has shape " + a.shapeString() + " but model " + info.name()
+                    + " needs " + NdArray.ofFloats(weightShape(w), new float[weights[k].length]).shapeString());
+            }
+            System.arraycopy(a.floats(), 0, weights[k], 0, weights[k].length);
+        }
+    }
+
+    /** The buffers for one batch shape, weights and gradients shared with every other shape. */
+    float[][] workspace(int[] dims) {
+        return workspaces.computeIfAbsent(Arrays.toString(dims), key -> {
+            int[] lengths = new int[info.buffers().size()];
+            net.sizes(dims, lengths);
+            float[][] b = new float[lengths.length][];
+            for (int i = 0; i < b.length; i++) b[i] = new float[lengths[i]];
+            for (int k = 0; k < weights.length; k++) {
+                b[info.weights().get(k).buffer()] = weights[k];
+                b[info.weights().get(k).gradient()] = grads[k];
+            }
+            return b;
+        });
+    }
+
+    /** Every buffer's concrete shape for these sizes. */
+    List<int[]> shapes(int[] dims) {
+        int total = info.buffers().stream().mapToInt(ModelInfo.Buffer::rank).sum();
+        int[] flat = new int[total];
+        net.shapes(dims, flat);
+        List<int[]> out = new ArrayList<>();
+        int at = 0;
+        for (ModelInfo.Buffer b : info.buffers()) {
+            out.add(Arrays.copyOfRange(flat, at, at + b.rank()));
+            at += b.rank();
+        }
+        return out;
+    }
+}
