@@ -64,7 +64,10 @@ public final class ExampleData {
         return new NdArray[] {NdArray.ofFloats(new long[] {n, steps, seriesCount}, x), NdArray.ofFloats(yShape, y)};
     }
 
-    /** A series in the hundreds, and at every step the next step's value: x, y both [n, steps, 1]. */
+    /**
+     * A series in the hundreds: x is the series scaled into [0, 1] (divided by 400), y at every step
+     * is the next step's value in the original units, which the model's `Lambda(v -> v * 400)` restores.
+     */
     static NdArray[] nextStep(int n, int steps, long seed) {
         Random random = new Random(seed);
         float[] x = new float[n * steps], y = new float[n * steps];
@@ -72,7 +75,7 @@ public final class ExampleData {
             double phase = random.nextDouble() * 2 * Math.PI, level = 150 + 100 * random.nextDouble();
             for (int t = 0; t <= steps; t++) {
                 float v = (float) (level + 60 * value(0, t, phase, 0.05 * random.nextGaussian()));
-                if (t < steps) x[i * steps + t] = v;
+                if (t < steps) x[i * steps + t] = v / 400;
                 if (t > 0) y[i * steps + t - 1] = v;
             }
         }

@@ -213,7 +213,7 @@ public final class Trainer {
                 float loss = b[info.loss()][0];
                 if (!Float.isFinite(loss)) {
                     throw new UserError("the loss became " + loss + " at epoch " + (epoch + 1) + ", batch " + (s + 1)
-                        + "; training stopped" + (epoch > start || o.resume() ? " and the checkpoint of epoch " + epoch
+                        + "; training stopped" + (o.checkpoint() != null && epoch > 0 ? "; the checkpoint of epoch " + epoch
                         + " is kept in " + o.checkpoint() : "") + ". Lower the learning rate or set clipnorm in the train block");
                 }
                 optimizer.step(session.weights, session.grads);

@@ -268,6 +268,11 @@ public final class Emitter {
                 mv.visitInsn(p == Precision.F32 ? I2F : I2D);
                 return Type.REAL;
             }
+            if (e instanceof Loop.ToInt t) {
+                expect(expr(t.a()), Type.REAL, t);
+                mv.visitInsn(p == Precision.F32 ? F2I : D2I);
+                return Type.INT;
+            }
             if (e instanceof Loop.Bin b) return binary(b);
             if (e instanceof Loop.Fn f) return function(f);
             if (e instanceof Loop.Cmp c) return compare(c);

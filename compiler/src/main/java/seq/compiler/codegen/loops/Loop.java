@@ -33,6 +33,8 @@ public final class Loop {
     /** {@code cond ? a : b}. */
     public record Select(Expr cond, Expr a, Expr b) implements Expr {}
     public record ToReal(Expr a) implements Expr {}
+    /** A real truncated to an int, as Java's {@code (int)} cast: ids stored in real buffers become indices. */
+    public record ToInt(Expr a) implements Expr {}
 
     public sealed interface Stmt {}
     /** {@code for (int var = lo; var < hi; var++)}, hi evaluated once. */
@@ -76,6 +78,7 @@ public final class Loop {
     public static Expr cmp(String op, Expr a, Expr b) { return new Cmp(op, a, b); }
     public static Expr select(Expr c, Expr a, Expr b) { return new Select(c, a, b); }
     public static Expr real(Expr a) { return new ToReal(a); }
+    public static Expr integer(Expr a) { return new ToInt(a); }
     /** a*b + c on ints: the usual row-major index. */
     public static Expr idx(Expr row, Expr width, Expr col) { return add(mul(row, width), col); }
 
