@@ -30,7 +30,7 @@ import seq.compiler.report.Summary;
  * Run with -Dseq.updateGolden=true to rewrite the golden files after an intended change.
  */
 class ExamplesTest {
-    private static final Path ROOT = Path.of("").toAbsolutePath();
+    static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Pattern MARKER = Pattern.compile("//\\s*(error|warning)\\[(S\\d{4})]");
 
     static List<Path> examples() throws IOException {

@@ -47,8 +47,10 @@ public final class Lowering {
         Value output = values.get(model.output());
         TrainConfig train = model.train();
         String loss = lossOverride != null ? lossOverride : train != null ? train.loss() : "mse";
-        if (loss.equals("sparse_categorical_crossentropy")) throw new NotLowered("the loss sparse_categorical_crossentropy");
-        Value target = l.builder.value("target", output.shape(), Value.Role.TARGET);
+        // A sparse target holds one class id per row of the output, so it lacks the class axis.
+        List<Size> targetShape = loss.equals("sparse_categorical_crossentropy")
+            ? output.shape().subList(0, output.shape().size() - 1) : output.shape();
+        Value target = l.builder.value("target", targetShape, Value.Role.TARGET);
         Value lossValue = l.builder.value("loss", List.of(Size.of(1)), Value.Role.LOSS);
         l.builder.add(Loss.of(loss, output, target, lossValue, model.output().span()));
         return new Result(l.builder.build(model.name(), output, target, lossValue), l.builder, Map.copyOf(l.owners));

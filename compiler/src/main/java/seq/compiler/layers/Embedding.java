@@ -5,6 +5,9 @@ import java.util.List;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.Lookup;
 import seq.compiler.types.Size;
 import seq.compiler.types.TensorType;
 
@@ -34,5 +37,11 @@ public final class Embedding extends LayerKind {
         return new Out(TensorType.f32(dims), List.of(table), List.of(
             "replaces each id with its row of the table: a new last axis of " + num(width),
             "embeddings " + num(vocab) + " × " + num(width) + " = " + num(table.count()) + " (input_dim × output_dim)"));
+    }
+
+    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
+        Value y = ir.value(layer.name(), out.type().dims());
+        ir.add(Lookup.of(inputs.get(0), ir.weight(layer, "embeddings", out.weights()), y, layer.span()));
+        return y;
     }
 }

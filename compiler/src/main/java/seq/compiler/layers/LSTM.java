@@ -10,26 +10,21 @@ import seq.compiler.types.Size;
 public final class LSTM extends Recurrent {
     @Override public String name() { return "LSTM"; }
     @Override protected List<String> gates() { return List.of("input", "forget", "cell", "output"); }
-    @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
-        Value x = inputs.get(0);
-        List<Size> dims = x.shape();
-        Size units = Size.of(layer.args().integer("units"));
-        List<Size> rows = List.of(dims.get(0), dims.get(1));
+    @Override protected List<Param> extraParams() { return List.of(Param.of("unit_forget_bias", Param.Kind.BOOL, true)); }
+
+    @Override public Value lower(Layer layer, Value x, List<Weight> weights, boolean backwards, Lowering ir) {
+        Size batch = x.shape().get(0), steps = x.shape().get(1), units = Size.of(layer.args().integer("units"));
         Lstm.Saved saved = new Lstm.Saved(
-            ir.saved(layer.name() + "/z", List.of(rows.get(0), rows.get(1), units.times(4))),
-            ir.saved(layer.name() + "/c", List.of(rows.get(0), rows.get(1), units)),
-            ir.saved(layer.name() + "/h", List.of(rows.get(0), rows.get(1), units)),
-            ir.saved(layer.name() + "/dh", List.of(rows.get(0), units)),
-            ir.saved(layer.name() + "/dc", List.of(rows.get(0), units)),
-            ir.saved(layer.name() + "/dz", List.of(rows.get(0), units.times(4))));
-        Value bias = ir.weight(layer, "bias", out.weights());
-        Lstm.Config cfg = new Lstm.Config(layer.args().bool("return_sequences"), layer.args().bool("go_backwards"), bias != null,
-            Activations.math(Activations.of(layer.args(), "activation")), Activations.math(layer.args().string("recurrent_activation")));
-        Value y = ir.value(layer.name(), out.type().dims());
-        ir.add(Lstm.of(x, ir.weight(layer, "kernel", out.weights()), ir.weight(layer, "recurrent_kernel", out.weights()), bias,
-            y, saved, cfg, layer.span()));
+            saved(ir, layer, "z", batch, steps, units.times(4)),
+            saved(ir, layer, "c", batch, steps, units),
+            saved(ir, layer, "h", batch, steps, units),
+            saved(ir, layer, "dh", batch, units),
+            saved(ir, layer, "dc", batch, units),
+            saved(ir, layer, "dz", batch, units.times(4)));
+        Value bias = ir.weight(layer, "bias", weights);
+        Value y = ir.value(layer.name(), outputDims(layer, x));
+        ir.add(Lstm.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,
+            config(layer, backwards, bias != null), layer.span()));
         return y;
     }
-
-    @Override protected List<Param> extraParams() { return List.of(Param.of("unit_forget_bias", Param.Kind.BOOL, true)); }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.ops.Transpose;
 import seq.compiler.types.Size;
 
 /** Keras `Permute`: reorders the axes after the batch, numbered from 1. */
@@ -38,5 +40,12 @@ public final class Permute extends LayerKind {
         out.add(in.type().batch());
         for (long d : dims) out.add(in.type().dim((int) d));
         return new Out(in.type().withDims(out), List.of(), List.of("reorders the axes: " + in.type() + " → " + in.type().withDims(out)));
+    }
+
+    @Override public seq.compiler.ir.Value lower(Layer layer, List<seq.compiler.ir.Value> inputs, Out out, Lowering ir) {
+        List<Integer> order = ((Value.Ints) layer.args().get("dims")).values().stream().map(d -> Math.toIntExact(d - 1)).toList();
+        seq.compiler.ir.Value y = ir.value(layer.name(), out.type().dims());
+        ir.add(Transpose.of(inputs.get(0), y, order, layer.span()));
+        return y;
     }
 }

@@ -2,6 +2,8 @@ package seq.compiler.layers;
 
 import java.util.List;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.ops.Pool;
 import seq.compiler.types.Size;
 
 /** What MaxPooling1D and AveragePooling1D share: a window over the steps, no weights. */
@@ -28,5 +30,14 @@ public abstract class Pooling1D extends LayerKind {
                 + (strides == null ? " (strides defaults to pool_size)" : ""),
             "steps: " + length.words(),
             "channels pass through: " + in.type().dim(2)));
+    }
+
+    @Override public seq.compiler.ir.Value lower(Layer layer, List<seq.compiler.ir.Value> inputs, Out out, Lowering ir) {
+        int pool = Math.toIntExact(layer.args().ints("pool_size").get(0));
+        Long strides = layer.args().optionalInt("strides");
+        Pool.Config cfg = new Pool.Config(pool, strides == null ? pool : Math.toIntExact(strides), layer.args().string("padding"));
+        seq.compiler.ir.Value y = ir.value(layer.name(), out.type().dims());
+        ir.add(reduction().equals("maximum") ? Pool.max(inputs.get(0), y, cfg, layer.span()) : Pool.average(inputs.get(0), y, cfg, layer.span()));
+        return y;
     }
 }

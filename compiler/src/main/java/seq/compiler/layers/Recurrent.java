@@ -5,6 +5,8 @@ import java.util.List;
 import seq.compiler.diag.Code;
 import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
+import seq.compiler.ir.ops.Recurrence;
 import seq.compiler.types.Size;
 import seq.compiler.types.TensorType;
 
@@ -26,6 +28,41 @@ public abstract class Recurrent extends LayerKind {
             Param.of("go_backwards", Param.Kind.BOOL, false)));
         p.addAll(extraParams());
         return p;
+    }
+
+    @Override public final seq.compiler.ir.Value lower(Layer layer, List<seq.compiler.ir.Value> inputs, Out out, Lowering ir) {
+        return lower(layer, inputs.get(0), out.weights(), layer.args().bool("go_backwards"), ir);
+    }
+
+    /**
+     * One pass of the recurrence over {@code x}, reading time backwards when {@code backwards}. The
+     * weights are found in {@code weights} and named after {@code layer}, which is how Bidirectional
+     * runs two copies under its own names.
+     */
+    public abstract seq.compiler.ir.Value lower(Layer layer, seq.compiler.ir.Value x, List<Weight> weights, boolean backwards,
+                                                Lowering ir);
+
+    /** The layer's flags and activations as its op takes them. */
+    protected static Recurrence.Config config(Layer layer, boolean backwards, boolean bias) {
+        String activation = Activations.of(layer.args(), "activation");
+        String recurrent = layer.args().get("recurrent_activation") == null ? "linear" : layer.args().string("recurrent_activation");
+        if (activation.equals("softmax") || recurrent.equals("softmax")) {
+            throw new Lowering.NotLowered("`softmax` as an activation of `" + layer.kind().name() + "`");
+        }
+        return new Recurrence.Config(layer.args().bool("return_sequences"), backwards, bias, Activations.math(activation),
+            Activations.math(recurrent));
+    }
+
+    /** [batch, steps, units] with return_sequences, else [batch, units]. */
+    protected static List<Size> outputDims(Layer layer, seq.compiler.ir.Value x) {
+        Size units = Size.of(layer.args().integer("units"));
+        return layer.args().bool("return_sequences") ? List.of(x.shape().get(0), x.shape().get(1), units)
+            : List.of(x.shape().get(0), units);
+    }
+
+    /** A tensor the forward op saves, or the backward op's scratch, named `layer/what`. */
+    protected static seq.compiler.ir.Value saved(Lowering ir, Layer layer, String what, Size... dims) {
+        return ir.saved(layer.name() + "/" + what, List.of(dims));
     }
 
     /** Bias shape: one vector of gates × units, except GRU with reset_after. */

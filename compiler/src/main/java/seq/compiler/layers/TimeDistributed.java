@@ -3,6 +3,7 @@ package seq.compiler.layers;
 import java.util.ArrayList;
 import java.util.List;
 import seq.compiler.diag.Diagnostics;
+import seq.compiler.ir.Lowering;
 import seq.compiler.types.Size;
 
 /** Keras `TimeDistributed`: the wrapped layer is applied to every slice along axis 1, with shared weights. */
@@ -29,5 +30,28 @@ public final class TimeDistributed extends LayerKind {
         for (String line : one.explain()) explain.add("  " + line);
         explain.add("each slice gives " + one.type() + "; stacking " + steps + " of them gives " + one.type().withDims(outDims));
         return new Out(one.type().withDims(outDims), one.weights(), explain);
+    }
+
+    /**
+     * The wrapped layer runs once on all slices, with the batch and step axes merged into one: a
+     * [batch · steps, ...] view of the input, whose result is viewed back as [batch, steps, ...]. Keras 3
+     * builds the wrapped layer inside the wrapper's name scope, so its weights are named
+     * `time_distributed/dense/kernel`, as `bidirectional/forward_lstm/kernel` is for Bidirectional.
+     */
+    @Override public seq.compiler.ir.Value lower(Layer layer, List<seq.compiler.ir.Value> inputs, Out out, Lowering ir) {
+        Layer inner = layer.args().layer("layer");
+        seq.compiler.ir.Value x = inputs.get(0);
+        seq.compiler.ir.Value slices = ir.alias(layer.name() + "/slices", merged(x.shape()), x);
+        Layer named = new Layer(inner.kind(), layer.name() + "/" + inner.name(), inner.args(), inner.span());
+        Out one = new Out(out.type().withDims(merged(out.type().dims())), out.weights(), List.of());
+        seq.compiler.ir.Value y = inner.kind().lower(named, List.of(slices), one, ir);
+        return ir.alias(layer.name(), out.type().dims(), y);
+    }
+
+    /** [batch · steps, ...] for [batch, steps, ...]. */
+    private static List<Size> merged(List<Size> dims) {
+        List<Size> m = new ArrayList<>(dims.subList(1, dims.size()));
+        m.set(0, dims.get(0).times(dims.get(1)));
+        return m;
     }
 }

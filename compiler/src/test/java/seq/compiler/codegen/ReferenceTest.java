@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Value;
-import seq.compiler.types.Size;
 import seq.runtime.io.NdArray;
 import seq.runtime.io.Npy;
 import seq.runtime.model.Net32;
@@ -45,25 +44,25 @@ class ReferenceTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         // LSTM: tanh / sigmoid unless stated; go_backwards returns the sequence in processing order.
-        cases.add(lstm("lstm_last", 3, "LSTM(4)"));
-        cases.add(lstm("lstm_sequences", 2, "LSTM(3, return_sequences=true)"));
-        cases.add(lstm("lstm_backwards_sequences", 3, "LSTM(3, return_sequences=true, go_backwards=true)"));
-        cases.add(lstm("lstm_backwards_last", 2, "LSTM(4, go_backwards=true)"));
-        cases.add(lstm("lstm_relu_hard_sigmoid", 3,
+        cases.add(oneLayer("lstm_last", 3, "LSTM(4)"));
+        cases.add(oneLayer("lstm_sequences", 2, "LSTM(3, return_sequences=true)"));
+        cases.add(oneLayer("lstm_backwards_sequences", 3, "LSTM(3, return_sequences=true, go_backwards=true)"));
+        cases.add(oneLayer("lstm_backwards_last", 2, "LSTM(4, go_backwards=true)"));
+        cases.add(oneLayer("lstm_relu_hard_sigmoid", 3,
             "LSTM(4, return_sequences=true, activation=\"relu\", recurrent_activation=\"hard_sigmoid\")"));
-        cases.add(lstm("lstm_no_bias", 3, "LSTM(3, return_sequences=true, use_bias=false)"));
+        cases.add(oneLayer("lstm_no_bias", 3, "LSTM(3, return_sequences=true, use_bias=false)"));
         // Conv1D: padding valid / same / causal, strides 2, dilation 2.
-        cases.add(lstm("conv1d_valid", 3, "Conv1D(4, 3)"));
-        cases.add(lstm("conv1d_same", 3, "Conv1D(4, 3, padding=\"same\")"));
-        cases.add(lstm("conv1d_same_even_kernel", 2, "Conv1D(3, 4, padding=\"same\")"));
-        cases.add(lstm("conv1d_causal", 3, "Conv1D(4, 3, padding=\"causal\", activation=\"tanh\")"));
-        cases.add(lstm("conv1d_valid_stride2", 2, "Conv1D(3, 3, strides=2)"));
-        cases.add(lstm("conv1d_same_stride2_odd", 2, "Conv1D(3, 4, strides=2, padding=\"same\")"));
-        cases.add(lstm("conv1d_same_stride2_even", 2, "Conv1D(3, 3, strides=2, padding=\"same\")"));
-        cases.add(lstm("conv1d_causal_stride2", 2, "Conv1D(3, 3, strides=2, padding=\"causal\")"));
-        cases.add(lstm("conv1d_causal_dilation2", 2, "Conv1D(3, 2, dilation_rate=2, padding=\"causal\", use_bias=false)"));
-        cases.add(lstm("conv1d_valid_dilation2", 3, "Conv1D(2, 3, dilation_rate=2, activation=\"relu\")"));
-        cases.add(lstm("conv1d_same_dilation2", 2, "Conv1D(3, 3, dilation_rate=2, padding=\"same\")"));
+        cases.add(oneLayer("conv1d_valid", 3, "Conv1D(4, 3)"));
+        cases.add(oneLayer("conv1d_same", 3, "Conv1D(4, 3, padding=\"same\")"));
+        cases.add(oneLayer("conv1d_same_even_kernel", 2, "Conv1D(3, 4, padding=\"same\")"));
+        cases.add(oneLayer("conv1d_causal", 3, "Conv1D(4, 3, padding=\"causal\", activation=\"tanh\")"));
+        cases.add(oneLayer("conv1d_valid_stride2", 2, "Conv1D(3, 3, strides=2)"));
+        cases.add(oneLayer("conv1d_same_stride2_odd", 2, "Conv1D(3, 4, strides=2, padding=\"same\")"));
+        cases.add(oneLayer("conv1d_same_stride2_even", 2, "Conv1D(3, 3, strides=2, padding=\"same\")"));
+        cases.add(oneLayer("conv1d_causal_stride2", 2, "Conv1D(3, 3, strides=2, padding=\"causal\")"));
+        cases.add(oneLayer("conv1d_causal_dilation2", 2, "Conv1D(3, 2, dilation_rate=2, padding=\"causal\", use_bias=false)"));
+        cases.add(oneLayer("conv1d_valid_dilation2", 3, "Conv1D(2, 3, dilation_rate=2, activation=\"relu\")"));
+        cases.add(oneLayer("conv1d_same_dilation2", 2, "Conv1D(3, 3, dilation_rate=2, padding=\"same\")"));
         // Dense with each activation (gelu is below: it is disabled).
         for (String act : List.of("linear", "relu", "tanh", "sigmoid", "softmax", "elu", "softplus", "swish", "hard_sigmoid")) {
             cases.add(Arguments.of("dense_" + act, dense(act)));
@@ -79,7 +78,7 @@ class ReferenceTest {
     }
 
     /** A one-layer model over [batch, T, features]. */
-    private static Arguments lstm(String name, int features, String layer) {
+    private static Arguments oneLayer(String name, int features, String layer) {
         return Arguments.of(name, "model M(x: [batch, T, " + features + "]) {\n " + layer + "\n}\n");
     }
 
@@ -208,7 +207,4 @@ class ReferenceTest {
             return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".npy")).collect(Collectors.toCollection(TreeSet::new));
         }
     }
-
-    @SuppressWarnings("unused")
-    private static Size unused() { return Size.of(0); }
 }

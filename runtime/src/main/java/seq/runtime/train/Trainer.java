@@ -160,12 +160,10 @@ public final class Trainer {
         long seed = o.seed() != null ? o.seed() : Long.parseLong(info.setting("seed", "0"));
         boolean shuffle = Boolean.parseBoolean(info.setting("shuffle", "true"));
         int n = (int) xs.dim(0);
-        if (ys.rank() == 0 || ys.dim(0) != n) {
-            throw new UserError("x has " + n + " samples but y has " + (ys.rank() == 0 ? "none" : String.valueOf(ys.dim(0)))
-                + "; give one target per sample");
-        }
+        int[] all = bind(xs, "x", n);
+        samples(n, ys);
         checkFinite(xs, "x");
-        checkTargets(xs, ys, "y", bind(xs, "x", n));
+        checkTargets(xs, ys, "y", all);
         int nVal = (int) Math.floor(n * split);
         int nTrain = n - nVal;
         if (nTrain <= 0) throw new UserError("validation_split " + split + " leaves no training samples out of " + n);
@@ -260,11 +258,19 @@ public final class Trainer {
         return tally;
     }
 
+    private static void samples(int n, NdArray ys) {
+        if (ys.rank() == 0 || ys.dim(0) != n) {
+            throw new UserError("x has " + n + " samples but y has " + (ys.rank() == 0 ? "none" : String.valueOf(ys.dim(0)))
+                + "; give one target per sample");
+        }
+    }
+
     public Map<String, Double> evaluate(NdArray xs, NdArray ys, int batch) {
         int n = (int) xs.dim(0);
-        if (ys.rank() == 0 || ys.dim(0) != n) throw new UserError("x has " + n + " samples but y has a different number; give one target per sample");
+        int[] all = bind(xs, "x", n);
+        samples(n, ys);
         checkFinite(xs, "x");
-        checkTargets(xs, ys, "y", bind(xs, "x", n));
+        checkTargets(xs, ys, "y", all);
         float[] x = xs.floats(), y = ys.floats();
         return evaluate(x, x.length / n, y, y.length / n, 0, n, batch, xs, metrics()).means("");
     }
@@ -272,7 +278,8 @@ public final class Trainer {
     public NdArray predict(NdArray xs, int batch) {
         int n = (int) xs.dim(0);
         checkFinite(xs, "x");
-        int[] all = session.shapes(bind(xs, "x", n)).get(info.output());
+        // The target has the output's own shape; the output buffer may be shared with a Reshape's input.
+        int[] all = session.shapes(bind(xs, "x", n)).get(info.target());
         float[] x = xs.floats();
         int xRow = x.length / Math.max(1, n);
         long outRow = 1;
@@ -289,8 +296,10 @@ public final class Trainer {
     /** The loss gradients for all of x and y as one batch. */
     public LinkedHashMap<String, NdArray> gradients(NdArray xs, NdArray ys) {
         int n = (int) xs.dim(0);
+        int[] all = bind(xs, "x", n);
+        samples(n, ys);
         checkFinite(xs, "x");
-        checkTargets(xs, ys, "y", bind(xs, "x", n));
+        checkTargets(xs, ys, "y", all);
         float[] x = xs.floats(), y = ys.floats();
         run(x, x.length / n, y, y.length / n, null, 0, n, xs, true);
         return session.gradients();

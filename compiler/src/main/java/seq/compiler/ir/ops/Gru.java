@@ -1,0 +1,120 @@
+package seq.compiler.ir.ops;
+
+import static seq.compiler.codegen.loops.Loop.*;
+import static seq.compiler.ir.ops.Recurrence.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import seq.compiler.diag.Span;
+import seq.compiler.ir.Grads;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+import seq.compiler.types.Size;
+
+/**
+ * Keras's GRU as one op with the time loop inside the kernel, gates z (update), r (reset), h
+ * (candidate) in Keras's column order. Per step the input part xz = x_t·W + b_in and the recurrent
+ * part hz are saved separately, because the reset gate scales only the recurrent part of the candidate:
+ * <ul>
+ *   <li>reset_after (Keras 3's default): hz = h_{t-1}·U + b_rec, hh = act(xz_h + r ⊙ hz_h);</li>
+ *   <li>otherwise: hz_zr = h_{t-1}·U_zr, hz_h = (r ⊙ h_{t-1})·U_h, hh = act(xz_h + hz_h), b_in being the only bias.</li>
+ * </ul>
+ * Then z = σ(xz_z + hz_z), r = σ(xz_r + hz_r) and h_t = z ⊙ h_{t-1} + (1 − z) ⊙ hh. The backward
+ * kernel is the reverse time loop over the saved tensors.
+ */
+public final class Gru {
+    private Gru() {}
+
+    /**
+     * What the forward op saves (input and recurrent parts, hidden states), and the backward op's
+     * per-sample scratch rows: dh, dz for the pre-activations, and dzc for the candidate's recurrent product.
+     */
+    public record Saved(Value xz, Value hz, Value h, Value dh, Value dz, Value dzc) {}
+
+    private static final Expr U2 = mul(i(2), v("U"));
+
+    /** Saved pre-activation parts at unit {@code k} of gate block {@code gate} (0 z, 1 r, 2 h) of this step. */
+    private static Expr xz(int gate, Expr k) { return at("xz", add(Z_ROW, add(mul(i(gate), v("U")), k))); }
+    private static Expr hz(int gate, Expr k) { return at("hz", add(Z_ROW, add(mul(i(gate), v("U")), k))); }
+
+    public static Op of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, boolean resetAfter,
+                        Span span) {
+        Size units = recurrent.shape().get(0);
+        UnaryOperator<Expr> rec = cfg.recurrentActivation();
+        List<Stmt> step = new ArrayList<>(inputProduct(cfg, "xz", "b"));
+        step.add(loop("j", v("G"), store("hz", add(Z_ROW, v("j")), cfg.bias() && resetAfter ? at("b", add(v("G"), v("j"))) : r(0))));
+        Expr hPrev = at("hs", idx(PREV, v("U"), v("k")));
+        step.add(when(HAS_PREV, project("k", v("U"), hPrev, "u", i(0), resetAfter ? v("G") : U2, "hz", Z_ROW)));
+        if (!resetAfter) {
+            step.add(when(HAS_PREV, project("k", v("U"), mul(rec.apply(add(xz(1, v("k")), hz(1, v("k")))), hPrev),
+                "u", U2, v("U"), "hz", add(Z_ROW, U2))));
+        }
+        step.add(loop("q", v("U"),
+            let("zg", Type.REAL, rec.apply(add(xz(0, v("q")), hz(0, v("q"))))),
+            let("rg", Type.REAL, rec.apply(add(xz(1, v("q")), hz(1, v("q"))))),
+            let("hh", Type.REAL, cfg.activation().apply(add(xz(2, v("q")), resetAfter ? mul(v("rg"), hz(2, v("q"))) : hz(2, v("q"))))),
+            let("hv", Type.REAL, add(mul(v("zg"), previous(v("q"))), mul(sub(r(1), v("zg")), v("hh")))),
+            store("hs", idx(ROW, v("U"), v("q")), v("hv")),
+            output(cfg, v("hv"))));
+        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
+        if (cfg.bias()) arrays.read("b", bias);
+        arrays.write("y", y).write("xz", saved.xz()).write("hz", saved.hz()).write("hs", saved.h());
+        List<Size> ints = ints(x, units, 3);
+        return arrays.op(resetAfter ? "gru" : "gru_reset_before", span, ints, forward(cfg, step),
+            g -> List.of(backward(x, kernel, recurrent, bias, y, saved, cfg, resetAfter, span, ints, g)));
+    }
+
+    private static Op backward(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
+                               boolean resetAfter, Span span, List<Size> ints, Grads g) {
+        UnaryOperator<Expr> rec = cfg.recurrentActivation(), slopeAct = slope(cfg.activation()), slopeRec = slope(rec);
+        List<Stmt> step = new ArrayList<>();
+        step.add(outputBack(cfg));
+        step.add(loop("q", v("U"),
+            let("zp", Type.REAL, add(xz(0, v("q")), hz(0, v("q")))),
+            let("rp", Type.REAL, add(xz(1, v("q")), hz(1, v("q")))),
+            let("zg", Type.REAL, rec.apply(v("zp"))),
+            let("rg", Type.REAL, rec.apply(v("rp"))),
+            let("hc", Type.REAL, hz(2, v("q"))),
+            let("ap", Type.REAL, add(xz(2, v("q")), resetAfter ? mul(v("rg"), v("hc")) : v("hc"))),
+            let("dhv", Type.REAL, at("dh", add(H_ROW, v("q")))),
+            let("da", Type.REAL, mul(mul(v("dhv"), sub(r(1), v("zg"))), slopeAct.apply(v("ap")))),
+            store("dz", add(DZ_ROW, v("q")), mul(mul(v("dhv"), sub(previous(v("q")), cfg.activation().apply(v("ap")))), slopeRec.apply(v("zp")))),
+            store("dz", add(DZ_ROW, add(v("U"), v("q"))), resetAfter ? mul(mul(v("da"), v("hc")), slopeRec.apply(v("rp"))) : r(0)),
+            store("dz", add(DZ_ROW, add(U2, v("q"))), v("da")),
+            store("dzc", add(H_ROW, v("q")), resetAfter ? mul(v("da"), v("rg")) : v("da")),
+            // dh now starts the gradient into the previous step with its direct path through z.
+            store("dh", add(H_ROW, v("q")), mul(v("dhv"), v("zg")))));
+        if (resetAfter) {
+            step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", U2, v("U"), "dzc", H_ROW,
+                acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc))));
+        } else {
+            // The candidate's recurrent product reads r ⊙ h_{t-1}, so its gradient also reaches the reset gate.
+            List<Stmt> prelude = List.of(
+                let("rpk", Type.REAL, add(xz(1, v("k")), hz(1, v("k")))),
+                let("rgk", Type.REAL, rec.apply(v("rpk"))),
+                let("hpk", Type.REAL, previous(v("k"))));
+            step.add(projectBack("k", v("U"), prelude, mul(v("rgk"), v("hpk")), "u", "du", U2, v("U"), "dzc", H_ROW,
+                acc -> List.of(
+                    addTo("dh", add(H_ROW, v("k")), mul(acc, v("rgk"))),
+                    store("dz", add(DZ_ROW, add(v("U"), v("k"))), mul(mul(acc, v("hpk")), slopeRec.apply(v("rpk")))))));
+        }
+        step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), U2, "dz", DZ_ROW,
+            acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc))));
+        if (cfg.bias()) {
+            step.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
+            if (resetAfter) {
+                step.add(loop("j", U2, addTo("db", add(v("G"), v("j")), at("dz", add(DZ_ROW, v("j"))))));
+                step.add(loop("j", v("U"), addTo("db", add(v("G"), add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
+            }
+        }
+        step.add(inputProductBack(g.of(x) != null));
+        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent)
+            .read("xz", saved.xz()).read("hz", saved.hz()).read("hs", saved.h()).read("dy", g.of(y))
+            .write("dh", saved.dh()).write("dz", saved.dz()).write("dzc", saved.dzc()).write("dw", g.of(kernel)).write("du", g.of(recurrent));
+        if (cfg.bias()) arrays.write("db", g.of(bias));
+        if (g.of(x) != null) arrays.write("dx", g.of(x));
+        return arrays.op(resetAfter ? "gru_d" : "gru_reset_before_d", span, ints,
+            Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null);
+    }
+}

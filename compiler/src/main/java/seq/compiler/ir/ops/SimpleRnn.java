@@ -1,0 +1,57 @@
+package seq.compiler.ir.ops;
+
+import static seq.compiler.codegen.loops.Loop.*;
+import static seq.compiler.ir.ops.Recurrence.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import seq.compiler.diag.Span;
+import seq.compiler.ir.Grads;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+import seq.compiler.types.Size;
+
+/**
+ * Keras's SimpleRNN as one op with the time loop inside the kernel: z = x_t·W + h_{t-1}·U + b,
+ * h_t = act(z). The forward kernel saves z and h; the backward kernel is the reverse time loop.
+ */
+public final class SimpleRnn {
+    private SimpleRnn() {}
+
+    /** What the forward op saves for its backward op, and the backward op's per-sample scratch rows. */
+    public record Saved(Value z, Value h, Value dh, Value dz) {}
+
+    public static Op of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
+        Size units = recurrent.shape().get(0);
+        List<Stmt> step = new ArrayList<>(inputProduct(cfg, "zs", "b"));
+        step.add(when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)));
+        step.add(loop("q", v("U"),
+            let("hv", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, v("q"))))),
+            store("hs", idx(ROW, v("U"), v("q")), v("hv")),
+            output(cfg, v("hv"))));
+        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
+        if (cfg.bias()) arrays.read("b", bias);
+        arrays.write("y", y).write("zs", saved.z()).write("hs", saved.h());
+        List<Size> ints = ints(x, units, 1);
+        return arrays.op("simple_rnn", span, ints, forward(cfg, step), g -> List.of(backward(x, kernel, recurrent, bias, y, saved, cfg, span, ints, g)));
+    }
+
+    private static Op backward(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
+                               Span span, List<Size> ints, Grads g) {
+        List<Stmt> step = new ArrayList<>();
+        step.add(outputBack(cfg));
+        step.add(loop("q", v("U"), store("dz", add(DZ_ROW, v("q")),
+            mul(at("dh", add(H_ROW, v("q"))), slope(cfg.activation()).apply(at("zs", add(Z_ROW, v("q"))))))));
+        if (cfg.bias()) step.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
+        step.add(inputProductBack(g.of(x) != null));
+        // dh now carries the gradient into the previous step.
+        step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), v("G"), "dz", DZ_ROW,
+            acc -> List.of(store("dh", add(H_ROW, v("k")), acc))));
+        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent)
+            .read("zs", saved.z()).read("hs", saved.h()).read("dy", g.of(y))
+            .write("dh", saved.dh()).write("dz", saved.dz()).write("dw", g.of(kernel)).write("du", g.of(recurrent));
+        if (cfg.bias()) arrays.write("db", g.of(bias));
+        if (g.of(x) != null) arrays.write("dx", g.of(x));
+        return arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null);
+    }
+}

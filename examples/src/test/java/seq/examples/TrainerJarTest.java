@@ -1,0 +1,168 @@
+package seq.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import seq.runtime.io.NdArray;
+import seq.runtime.io.Npy;
+import seq.runtime.io.Npz;
+import seq.runtime.io.SafeTensors;
+
+/**
+ * The trainer jar as users run it, in a separate JVM: its commands, its one-line errors for bad
+ * input (with nothing already saved destroyed), resuming a killed run, and the Java API example
+ * of the README.
+ */
+class TrainerJarTest {
+    @TempDir static Path dir;
+    static Path jar;
+    static NdArray x, y;
+
+    @BeforeAll static void build() throws Exception {
+        jar = Trainers.build("forecast.seq", dir);
+        NdArray[] d = ExampleData.series(2, 96, 40, 10, true, 11);
+        x = d[0];
+        y = d[1];
+        Npy.write(dir.resolve("x.npy"), x);
+        Npy.write(dir.resolve("y.npy"), y);
+    }
+
+    record Run(int status, String out, String err) {}
+
+    static Run java(List<String> args, Path cwd) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(args);
+        Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + command);
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    static Run trainer(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-jar", jar.toString()));
+        all.addAll(Arrays.asList(args));
+        return java(all, dir);
+    }
+
+    /** A failure is one line on stderr, no stack trace, a non-zero exit. */
+    static String failsWithOneLine(Run r) {
+        assertTrue(r.status() != 0, "expected failure, got: " + r.out());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n") || err.contains("Exception") || err.contains("\tat "), "not one clean line:\n" + r.err());
+        assertTrue(err.startsWith("error: "), err);
+        return err;
+    }
+
+    @Test void fitPredictEvaluateAndGradients() throws Exception {
+        Run fit = trainer("fit", "--x", "x.npy", "--y", "y.npy", "--epochs", "2", "--out", "w.safetensors", "--log", "log.csv");
+        assertEquals(0, fit.status(), fit.err());
+        assertTrue(fit.out().startsWith("device: jvm"), fit.out());
+        assertTrue(fit.out().contains("Epoch 2/2") && fit.out().contains(" - loss: "), fit.out());
+        assertFalse(fit.out().contains("\r"), "no carriage returns when output is not a terminal");
+        assertEquals(3, Files.readAllLines(dir.resolve("log.csv")).size());
+        Run predict = trainer("predict", "--weights", "w.safetensors", "--x", "x.npy", "--out", "p.npy");
+        assertEquals(0, predict.status(), predict.err());
+        assertArrayEquals(new long[] {96, 10, 2}, Npy.read(dir.resolve("p.npy")).shape());
+        Run evaluate = trainer("evaluate", "--weights", "w.safetensors", "--x", "x.npy", "--y", "y.npy");
+        assertTrue(evaluate.out().contains("loss: "), evaluate.out());
+        Run grads = trainer("gradients", "--weights", "w.safetensors", "--x", "x.npy", "--y", "y.npy", "--out", "g.safetensors");
+        assertEquals(0, grads.status(), grads.err());
+        Map<String, NdArray> g = SafeTensors.read(dir.resolve("g.safetensors")).tensors();
+        assertEquals(java.util.Set.of("lstm/kernel", "lstm/recurrent_kernel", "lstm/bias", "lstm_1/kernel", "lstm_1/recurrent_kernel",
+            "lstm_1/bias", "lstm_2/kernel", "lstm_2/recurrent_kernel", "lstm_2/bias", "dense/kernel", "dense/bias"), g.keySet());
+        assertArrayEquals(new long[] {2, 48}, g.get("lstm/kernel").shape());
+        assertTrue(trainer("summary").out().contains("Total params: 2,516"));
+    }
+
+    @Test void wrongShapedDataNamesBothShapesAndTheModelLine() throws Exception {
+        Npy.write(dir.resolve("x3.npy"), NdArray.ofFloats(new long[] {4, 40, 3}, new float[4 * 40 * 3]));
+        String err = failsWithOneLine(trainer("fit", "--x", "x3.npy", "--y", "y.npy"));
+        assertTrue(err.contains("(4, 40, 3)") && err.contains("[batch, 40, 2]") && err.contains("forecast.seq line 2"), err);
+        Npy.write(dir.resolve("y5.npy"), NdArray.ofFloats(new long[] {96, 5, 2}, new float[96 * 10]));
+        err = failsWithOneLine(trainer("fit", "--x", "x.npy", "--y", "y5.npy"));
+        assertTrue(err.contains("(96, 5, 2)") && err.contains("(96, 10, 2)"), err);
+    }
+
+    @Test void badFilesAreOneLineErrorsAndSavedWeightsSurvive() throws Exception {
+        Files.writeString(dir.resolve("keep.safetensors"), "precious");
+        byte[] good = Files.readAllBytes(dir.resolve("x.npy"));
+        Files.write(dir.resolve("cut.npy"), Arrays.copyOf(good, good.length / 2));
+        assertTrue(failsWithOneLine(trainer("fit", "--x", "cut.npy", "--y", "y.npy", "--out", "keep.safetensors")).contains("cut.npy"));
+        assertTrue(failsWithOneLine(trainer("fit", "--x", "missing.npy", "--y", "y.npy")).contains("missing.npy"));
+        float[] nan = x.floats();
+        nan[5] = Float.NaN;
+        Npy.write(dir.resolve("nan.npy"), NdArray.ofFloats(x.shape(), nan));
+        assertTrue(failsWithOneLine(trainer("fit", "--x", "nan.npy", "--y", "y.npy", "--out", "keep.safetensors")).contains("NaN"));
+        float[] huge = y.floats();
+        Arrays.fill(huge, 3e38f);
+        Npy.write(dir.resolve("huge.npy"), NdArray.ofFloats(y.shape(), huge));
+        String err = failsWithOneLine(trainer("fit", "--x", "x.npy", "--y", "huge.npy", "--out", "keep.safetensors"));
+        assertTrue(err.contains("epoch 1, batch 1"), err);
+        assertEquals("precious", Files.readString(dir.resolve("keep.safetensors")));
+
+        Run fit = trainer("fit", "--x", "x.npy", "--y", "y.npy", "--epochs", "1", "--out", "w1.safetensors");
+        assertEquals(0, fit.status(), fit.err());
+        byte[] weights = Files.readAllBytes(dir.resolve("w1.safetensors"));
+        Files.write(dir.resolve("cut.safetensors"), Arrays.copyOf(weights, weights.length - 7));
+        assertTrue(failsWithOneLine(trainer("predict", "--weights", "cut.safetensors", "--x", "x.npy", "--out", "p.npy")).contains("cut.safetensors"));
+        Path other = Trainers.build("stacked_lstm.seq", dir);
+        Run otherFit = java(List.of("-jar", other.toString(), "fit", "--data", ExamplesTest.ROOT.resolve("data/stacked_lstm.npz").toString(),
+            "--epochs", "1", "--out", "other.safetensors"), dir);
+        assertEquals(0, otherFit.status(), otherFit.err());
+        err = failsWithOneLine(trainer("predict", "--weights", "other.safetensors", "--x", "x.npy", "--out", "p.npy"));
+        assertTrue(err.contains("lstm/kernel") && err.contains("(1, 48)") && err.contains("(2, 48)"), err);
+        assertTrue(failsWithOneLine(trainer("fit", "--x", "x.npy", "--y", "y.npy", "--device", "opencl")).contains("OpenCL"));
+    }
+
+    @Test void aKilledRunResumesToTheSameWeights() throws Exception {
+        Run whole = trainer("fit", "--x", "x.npy", "--y", "y.npy", "--epochs", "6", "--seed", "3", "--out", "whole.safetensors");
+        assertEquals(0, whole.status(), whole.err());
+        Path checkpoint = dir.resolve("cut.safetensors.ckpt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "fit",
+            "--x", "x.npy", "--y", "y.npy", "--epochs", "6", "--seed", "3", "--out", "cut.safetensors")
+            .directory(dir.toFile()).redirectOutput(dir.resolve("killed.txt").toFile()).redirectErrorStream(true).start();
+        while (!Files.exists(checkpoint) && p.isAlive()) Thread.sleep(20);
+        p.destroyForcibly().waitFor();
+        assertTrue(Files.exists(checkpoint), "no checkpoint was written before the kill");
+        Run resumed = trainer("fit", "--x", "x.npy", "--y", "y.npy", "--epochs", "6", "--seed", "3", "--out", "cut.safetensors", "--resume");
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.out().contains("resuming after epoch"), resumed.out());
+        Map<String, NdArray> a = SafeTensors.read(dir.resolve("whole.safetensors")).tensors();
+        Map<String, NdArray> b = SafeTensors.read(dir.resolve("cut.safetensors")).tensors();
+        assertEquals(a, b, "a resumed run must end with exactly the weights of an uninterrupted one");
+    }
+
+    @Test void readmeJavaApiExampleCompilesAndRuns() throws Exception {
+        String readme = Files.readString(ExamplesTest.ROOT.resolve("../README.md").normalize(), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("<!-- java-api -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README has no java-api example");
+        Path src = dir.resolve("api/Forecasting.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, m.group(1));
+        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", jar.toString(), "-d", src.getParent().toString(), src.toString());
+        assertEquals(0, status, "the README example does not compile");
+        Run fit = trainer("fit", "--x", "x.npy", "--y", "y.npy", "--epochs", "1", "--out", "api.safetensors");
+        assertEquals(0, fit.status(), fit.err());
+        Npz.write(dir.resolve("api.npz"), Map.of("x", x, "y", y));
+        Run run = java(List.of("-cp", jar + java.io.File.pathSeparator + src.getParent(), "Forecasting", "api.safetensors", "api.npz"), dir);
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("(96, 10, 2)"), run.out());
+    }
+
+}
