@@ -58,6 +58,47 @@ class GradientCheckTest {
             "binary_crossentropy", Harness.TargetKind.PROBABILITY));
         cases.add(Arguments.of("loss categorical crossentropy", "model M(x: [batch, T, 3]) {\n Conv1D(4, 2)\n GlobalMaxPooling1D()\n Dense(3, activation=\"softmax\")\n}\n",
             "categorical_crossentropy", Harness.TargetKind.ONE_HOT));
+        cases.add(Arguments.of("gru last step", "model M(x: [batch, T, 3]) {\n GRU(4)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("gru stacked backwards", "model M(x: [batch, T, 2]) {\n GRU(3, return_sequences=true, go_backwards=true)\n GRU(2, return_sequences=true)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("gru no bias relu hard sigmoid", "model M(x: [batch, T, 2]) {\n GRU(3, use_bias=false, activation=\"relu\", recurrent_activation=\"hard_sigmoid\")\n Dense(2)\n}\n",
+            "mae", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("gru reset before", "model M(x: [batch, T, 3]) {\n GRU(3, reset_after=false, return_sequences=true)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("gru reset before backwards no bias", "model M(x: [batch, T, 2]) {\n GRU(3, reset_after=false, go_backwards=true, use_bias=false)\n Dense(2)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("simple rnn last step", "model M(x: [batch, T, 3]) {\n SimpleRNN(4)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("simple rnn stacked backwards no bias", "model M(x: [batch, T, 2]) {\n SimpleRNN(3, return_sequences=true, go_backwards=true, use_bias=false)\n"
+            + " SimpleRNN(2, return_sequences=true)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("simple rnn relu", "model M(x: [batch, T, 2]) {\n SimpleRNN(3, activation=\"relu\")\n Dense(2)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("bidirectional lstm concat", "model M(x: [batch, T, 2]) {\n Bidirectional(LSTM(3, return_sequences=true))\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("bidirectional gru sum last step", "model M(x: [batch, T, 2]) {\n Bidirectional(GRU(3), merge_mode=\"sum\")\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("bidirectional gru reset before concat", "model M(x: [batch, T, 2]) {\n Bidirectional(GRU(2, reset_after=false, return_sequences=true))\n Dense(2)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("bidirectional simple rnn mul", "model M(x: [batch, T, 2]) {\n Bidirectional(SimpleRNN(3, return_sequences=true), merge_mode=\"mul\")\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("bidirectional lstm backwards ave", "model M(x: [batch, T, 2]) {\n Bidirectional(LSTM(2, go_backwards=true, return_sequences=true), merge_mode=\"ave\")\n"
+            + " Bidirectional(LSTM(2, use_bias=false))\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("time distributed dense", "model M(x: [batch, T, 3]) {\n TimeDistributed(Dense(4, activation=\"tanh\"))\n TimeDistributed(Dense(2))\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("time distributed recurrent", "model M(x: [batch, T, 2]) {\n Reshape(2, -1, 1)\n TimeDistributed(LSTM(3, return_sequences=true))\n"
+            + " TimeDistributed(GRU(2))\n TimeDistributed(Dense(2))\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("time distributed conv1d", "model M(x: [batch, 2, T, 3]) {\n TimeDistributed(Conv1D(2, 3, padding=\"causal\"))\n"
+            + " TimeDistributed(GlobalMaxPooling1D())\n}\n", "mse", Harness.TargetKind.REAL));
+        for (String pool : List.of("MaxPooling1D", "AveragePooling1D")) {
+            for (String args : List.of("", "3, strides=1", "2, padding=\"same\"", "3, strides=2, padding=\"same\"", "4, strides=3, padding=\"same\"")) {
+                cases.add(Arguments.of(pool + "(" + args + ")", "model M(x: [batch, T, 2]) {\n Conv1D(3, 2, padding=\"same\")\n " + pool + "(" + args + ")\n}\n",
+                    "mse", Harness.TargetKind.REAL));
+            }
+        }
+        cases.add(Arguments.of("permute swap", "model M(x: [batch, 4, 3]) {\n Dense(5)\n Permute(2, 1)\n LSTM(2)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("permute three axes", "model M(x: [batch, 2, 3, 4]) {\n Dense(5)\n Permute((3, 1, 2))\n Dense(2)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("permute symbolic", "model M(x: [batch, T, 3]) {\n Conv1D(2, 2)\n Permute(2, 1)\n Flatten()\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("repeat vector", "model M(x: [batch, 4]) {\n Dense(3)\n RepeatVector(5)\n SimpleRNN(2, return_sequences=true)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("embedding lstm", "model M(x: i32[batch, T]) {\n Embedding(6, 3)\n LSTM(2)\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("loss sparse categorical crossentropy", "model M(x: [batch, 3]) {\n Dense(4, activation=\"softmax\")\n}\n",
+            "sparse_categorical_crossentropy", Harness.TargetKind.CLASS_ID));
+        cases.add(Arguments.of("loss sparse categorical crossentropy per step", "model M(x: i32[batch, T]) {\n Embedding(5, 3)\n Conv1D(4, 2, padding=\"same\")\n"
+            + " Dense(5, activation=\"softmax\")\n}\n", "sparse_categorical_crossentropy", Harness.TargetKind.CLASS_ID));
         return cases.stream();
     }
 

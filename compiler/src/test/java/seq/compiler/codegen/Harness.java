@@ -3,9 +3,11 @@ package seq.compiler.codegen;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 import seq.compiler.Backend;
@@ -15,6 +17,8 @@ import seq.compiler.check.CheckedModel;
 import seq.compiler.codegen.asm.BytesClassLoader;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Value;
+import seq.compiler.layers.Embedding;
+import seq.compiler.types.TensorType;
 import seq.runtime.model.Net32;
 import seq.runtime.model.Net64;
 
@@ -24,6 +28,9 @@ final class Harness {
     final Object net;
     final int[] dims;
     final int[] lengths;
+    /** The model inputs that hold integer ids, and the ids' range: the smallest Embedding input_dim. */
+    private final Set<Value> ids = new HashSet<>();
+    private final int vocabulary;
 
     Harness(String source, Map<String, Integer> sizes, Emitter.Precision precision) throws Exception {
         Frontend.Result r = Sources.compile(source);
@@ -39,6 +46,11 @@ final class Harness {
         for (int k = 0; k < dims.length; k++) dims[k] = sizes.get(symbols.get(k));
         lengths = new int[compiled.plan().buffers().size()];
         if (net instanceof Net64 n) n.sizes(dims, lengths); else ((Net32) net).sizes(dims, lengths);
+        for (int k = 0; k < model.inputs().size(); k++) {
+            if (model.inputs().get(k).type().elem() == TensorType.Elem.I32) ids.add(compiled.graph().inputs().get(k));
+        }
+        vocabulary = model.layers().stream().filter(n -> n.layer().kind() instanceof Embedding)
+            .mapToInt(n -> (int) n.layer().args().integer("input_dim")).min().orElse(1);
     }
 
     /** ASM's verifier over the emitted class: fails the test with its report on any error. */
@@ -50,7 +62,10 @@ final class Harness {
 
     int index(Value v) { return compiled.plan().index(v); }
 
-    /** Buffers with inputs, targets and weights filled from a seeded generator (targets by {@code target}). */
+    /**
+     * Buffers with inputs, targets and weights filled from a seeded generator (targets by {@code target});
+     * integer inputs get ids below the vocabulary.
+     */
     double[][] randomBuffers(long seed, TargetKind target) {
         Random random = new Random(seed);
         double[][] b = new double[lengths.length][];
@@ -58,9 +73,9 @@ final class Harness {
         for (Value v : compiled.plan().buffers()) {
             double[] a = b[index(v)];
             switch (v.role()) {
-                case INPUT -> { for (int i = 0; i < a.length; i++) a[i] = random.nextGaussian(); }
+                case INPUT -> { for (int i = 0; i < a.length; i++) a[i] = ids.contains(v) ? random.nextInt(vocabulary) : random.nextGaussian(); }
                 case WEIGHT -> { for (int i = 0; i < a.length; i++) a[i] = 0.6 * (random.nextDouble() - 0.5); }
-                case TARGET -> target.fill(a, v, random);
+                case TARGET -> target.fill(a, compiled.graph().output(), random);
                 default -> { }
             }
         }
@@ -68,18 +83,20 @@ final class Harness {
     }
 
     enum TargetKind {
-        REAL, PROBABILITY, ONE_HOT;
+        REAL, PROBABILITY, ONE_HOT, CLASS_ID;
 
-        void fill(double[] a, Value v, Random random) {
+        /** Class ids and one-hot rows range over the last axis of the model's {@code output}. */
+        void fill(double[] a, Value output, Random random) {
+            int classes = this == ONE_HOT || this == CLASS_ID ? (int) output.last().constant() : 0;
             for (int i = 0; i < a.length; i++) {
                 a[i] = switch (this) {
                     case REAL -> random.nextGaussian();
                     case PROBABILITY -> random.nextDouble();
                     case ONE_HOT -> 0;
+                    case CLASS_ID -> random.nextInt(classes);
                 };
             }
             if (this != ONE_HOT) return;
-            int classes = (int) v.last().constant();
             for (int row = 0; row < a.length / classes; row++) a[row * classes + random.nextInt(classes)] = 1;
         }
     }
