@@ -36,9 +36,8 @@ public final class Activations {
             case "tanh" -> x -> fn("tanh", x);
             case "sigmoid" -> Activations::sigmoid;
             case "elu" -> x -> select(cmp(">", x, r(0)), x, sub(fn("exp", x), r(1)));
-            // Keras's approximate GELU (tanh form); the exact erf form is not in the loop language yet.
-            case "gelu" -> x -> mul(mul(r(0.5), x), add(r(1), fn("tanh",
-                mul(r(Math.sqrt(2 / Math.PI)), add(x, mul(r(0.044715), mul(x, mul(x, x))))))));
+            // Keras 3's default, the exact form: x · Φ(x) = 0.5 · x · (1 + erf(x / √2)).
+            case "gelu" -> x -> mul(mul(r(0.5), x), add(r(1), fn("erf", mul(x, r(1 / Math.sqrt(2))))));
             // log(1 + exp(x)) written so that exp never overflows.
             case "softplus" -> x -> add(max(x, r(0)), fn("log", add(r(1), fn("exp", neg(fn("abs", x))))));
             case "swish" -> x -> mul(x, sigmoid(x));

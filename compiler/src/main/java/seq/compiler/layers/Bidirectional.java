@@ -48,9 +48,10 @@ public final class Bidirectional extends LayerKind {
     }
 
     /**
-     * As Keras builds it: a forward copy, and a backward copy with go_backwards flipped whose output
+     * As Keras builds it: a forward copy, and a backward copy reading time the other way whose output
      * sequence is reversed back into input order before merging. Weights are
-     * `bidirectional/forward_lstm/kernel` and so on.
+     * `bidirectional/forward_lstm/kernel` and so on. (Keras 3 refuses a wrapped layer that already has
+     * go_backwards=True; tf.keras swapped the directions, and so does this.)
      */
     @Override public seq.compiler.ir.Value lower(Layer layer, List<seq.compiler.ir.Value> inputs, Out out, Lowering ir) {
         Layer inner = layer.args().layer("layer");

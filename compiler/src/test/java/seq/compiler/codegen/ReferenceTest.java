@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -99,14 +98,11 @@ class ReferenceTest {
     }
 
     @Test
-    @Disabled("bug: Keras 3 `gelu` is exact by default (approximate=False, 0.5·x·(1 + erf(x/√2))); the generated code "
-        + "uses the tanh approximation (Activations.math(\"gelu\")), off by up to 2.2e-4 on this fixture")
     void denseGeluFloat64MatchesReference() throws Exception {
         check("dense_gelu", dense("gelu"), Emitter.Precision.F64, F64_TOLERANCE);
     }
 
     @Test
-    @Disabled("bug: Keras 3 `gelu` is exact by default (approximate=False); the generated code uses the tanh approximation")
     void denseGeluFloat32MatchesReference() throws Exception {
         check("dense_gelu", dense("gelu"), Emitter.Precision.F32, F32_TOLERANCE);
     }

@@ -56,6 +56,7 @@ public final class Emitter {
         Map<String, Loop.Kernel> byName = new HashMap<>();
         for (Loop.Kernel k : kernels) byName.put(k.name(), k);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
+        new MethodEmitter(cw, internalName, Functions.ERF, byName).emit();
         emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
@@ -141,7 +142,7 @@ public final class Emitter {
     String methodDescriptor(Loop.Kernel k) {
         StringBuilder d = new StringBuilder("(");
         for (Loop.Param prm : k.params()) d.append(descriptor(prm.type()));
-        return d.append(")V").toString();
+        return d.append(")").append(k.returns() == null ? "V" : descriptor(k.returns())).toString();
     }
 
     /** Emits one kernel: tracks local slots and types, and turns each statement into bytecode. */
@@ -175,7 +176,7 @@ public final class Emitter {
             scopes.push(new ArrayList<>());
             for (Loop.Param prm : kernel.params()) declare(prm.name(), prm.type());
             block(kernel.body());
-            mv.visitInsn(RETURN);
+            if (kernel.returns() == null) mv.visitInsn(RETURN);
             mv.visitLabel(end);
             if (kernel.instance()) mv.visitLocalVariable("this", "L" + owner + ";", null, start, end, 0);
             close(scopes.pop(), end);
@@ -248,6 +249,9 @@ public final class Emitter {
                 mv.visitLabel(otherwise);
                 block(f.otherwise());
                 mv.visitLabel(done);
+            } else if (s instanceof Loop.Return ret) {
+                expect(expr(ret.value()), kernel.returns(), ret);
+                mv.visitInsn(p == Precision.F32 ? FRETURN : DRETURN);
             } else if (s instanceof Loop.Call c) {
                 Loop.Kernel callee = kernels.get(c.kernel());
                 if (callee == null || callee.instance()) throw new IllegalStateException("no static kernel " + c.kernel());
@@ -389,6 +393,11 @@ public final class Emitter {
 
         /** Math functions compute in double; float32 kernels convert around the call. */
         private Type function(Loop.Fn f) {
+            if (f.name().equals("erf")) {
+                expect(expr(f.args().get(0)), Type.REAL, f);
+                mv.visitMethodInsn(INVOKESTATIC, owner, "erf", "(" + p.real + ")" + p.real, false);
+                return Type.REAL;
+            }
             if (f.name().equals("abs")) {
                 expect(expr(f.args().get(0)), Type.REAL, f);
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "abs", "(" + p.real + ")" + p.real, false);

@@ -44,20 +44,29 @@ public final class Loop {
     public record Set(String var, Expr value) implements Stmt {}
     public record Store(String array, Expr index, Expr value) implements Stmt {}
     public record If(Expr cond, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
+    /** Ends a kernel that returns a real (see {@link Kernel#returns}). */
+    public record Return(Expr value) implements Stmt {}
     /** A call of another kernel of the same class. */
     public record Call(String kernel, List<Expr> args) implements Stmt {}
 
     public record Param(String name, Type type) {}
 
-    /** A static method of the generated class (or, with {@code instance}, an instance method). */
-    public record Kernel(String name, List<Param> params, List<Stmt> body, boolean instance) {
+    /**
+     * A static method of the generated class (or, with {@code instance}, an instance method); with
+     * {@code returns} REAL it is a scalar function, called from expressions as {@code Fn(name, ...)}.
+     */
+    public record Kernel(String name, List<Param> params, List<Stmt> body, boolean instance, Type returns) {
         public Kernel {
             params = List.copyOf(params);
             body = List.copyOf(body);
         }
 
+        public Kernel(String name, List<Param> params, List<Stmt> body, boolean instance) {
+            this(name, params, body, instance, null);
+        }
+
         public Kernel(String name, List<Param> params, List<Stmt> body) {
-            this(name, params, body, false);
+            this(name, params, body, false, null);
         }
     }
 

@@ -91,4 +91,17 @@ class EmitterTest {
         }, 0);
         assertEquals(java.util.Set.of("a", "b", "c", "M", "K", "N", "m", "m$end", "n", "n$end", "k", "k$end", "acc"), names);
     }
+
+    @Test void erfMatchesTabulatedValues() throws Exception {
+        Loop.Kernel k = new Loop.Kernel("erf1", List.of(p("x", Type.REAL_ARRAY)), List.of(store("x", i(0), fn("erf", at("x", i(0))))));
+        Method f = load(Emitter.Precision.F64, k).getMethod("erf1", double[].class);
+        double[][] table = {{0, 0}, {0.1, 0.1124629160182849}, {0.5, 0.5204998778130465}, {1, 0.8427007929497149},
+            {-1.5, -0.9661051464753108}, {2, 0.9953222650189527}, {2.5, 0.9995930479825550}, {3, 0.9999779095030014},
+            {4, 0.9999999845827421}, {10, 1}};
+        for (double[] row : table) {
+            double[] a = {row[0]};
+            f.invoke(null, (Object) a);
+            assertEquals(row[1], a[0], 1e-12, "erf(" + row[0] + ")");
+        }
+    }
 }
