@@ -62,6 +62,13 @@ public final class Lowering {
         return builder.value(n == 1 ? name : name + "#" + n, shape, Value.Role.ACTIVATION);
     }
 
+    /** Dropout's mask: filled by the runtime, {@code layer} recorded as its owner for the rate. */
+    public Value noise(Layer layer, List<Size> shape) {
+        Value v = builder.value(layer.name() + "/mask", shape, Value.Role.NOISE);
+        owners.put(v, layer);
+        return v;
+    }
+
     public Value saved(String name, List<Size> shape) {
         return builder.value(name, shape, Value.Role.SAVED);
     }

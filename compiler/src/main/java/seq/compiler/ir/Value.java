@@ -9,7 +9,8 @@ import seq.compiler.types.Size;
  * bound from the data when a batch arrives, so one trainer serves any batch size and length.
  */
 public record Value(int id, String name, List<Size> shape, Role role, Value aliasOf) {
-    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED }
+    /** NOISE buffers are filled by the runtime before each pass: Dropout's scaled keep-mask, or ones for inference. */
+    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE }
 
     public Value {
         shape = List.copyOf(shape);

@@ -84,9 +84,13 @@ public final class TrainerJar {
                 owner.kind().name(), forgetBias));
         }
         List<Integer> inputs = r.graph().inputs().stream().map(r.plan()::index).toList();
+        Map<Integer, Double> dropout = new TreeMap<>();
+        for (Value v : r.plan().buffers()) {
+            if (v.role() == Value.Role.NOISE) dropout.put(r.plan().index(v), r.owners().get(v).args().number("rate"));
+        }
         return new ModelInfo(model.name(), model.decl().span().file().path() + " line " + model.decl().span().line(),
             r.plan().symbols(), r.generated().className(), r.generated().className().replaceAll("32$", "64"), buffers, weights,
-            inputs, r.plan().index(r.graph().output()), r.plan().index(r.graph().target()), r.plan().index(r.graph().loss()),
+            inputs, dropout, r.plan().index(r.graph().output()), r.plan().index(r.graph().target()), r.plan().index(r.graph().loss()),
             settings(model.train()));
     }
 

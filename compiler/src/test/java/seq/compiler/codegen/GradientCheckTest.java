@@ -51,6 +51,7 @@ class GradientCheckTest {
                 "relu(v)", "pow(v * v + 1, 1.5)", "min(v, 0.1)", "max(v, -0.1) / 2 - v", "-v + 3")) {
             cases.add(Arguments.of("lambda " + body, "model M(x: [batch, 3]) {\n Dense(3)\n Lambda(v -> " + body + ")\n}\n", "mse", Harness.TargetKind.REAL));
         }
+        cases.add(Arguments.of("dropout", "model M(x: [batch, T, 3]) {\n Dense(4)\n Dropout(0.5)\n LSTM(2)\n}\n", "mse", Harness.TargetKind.REAL));
         cases.add(Arguments.of("activation layer", "model M(x: [batch, 3]) {\n Dense(3)\n Activation(\"swish\")\n}\n", "mse", Harness.TargetKind.REAL));
         cases.add(Arguments.of("loss mae", "model M(x: [batch, 3]) {\n Dense(2)\n}\n", "mae", Harness.TargetKind.REAL));
         cases.add(Arguments.of("loss huber", "model M(x: [batch, 3]) {\n Dense(2)\n Lambda(v -> v * 3)\n}\n", "huber", Harness.TargetKind.REAL));

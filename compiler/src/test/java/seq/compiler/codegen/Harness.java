@@ -76,6 +76,7 @@ final class Harness {
                 case INPUT -> { for (int i = 0; i < a.length; i++) a[i] = ids.contains(v) ? random.nextInt(vocabulary) : random.nextGaussian(); }
                 case WEIGHT -> { for (int i = 0; i < a.length; i++) a[i] = 0.6 * (random.nextDouble() - 0.5); }
                 case TARGET -> target.fill(a, compiled.graph().output(), random);
+                case NOISE -> { for (int i = 0; i < a.length; i++) a[i] = random.nextBoolean() ? 2 : 0; }
                 default -> { }
             }
         }

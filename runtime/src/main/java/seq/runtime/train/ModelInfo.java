@@ -16,11 +16,12 @@ import java.util.Map;
  * line per fact, `key value...`, so the format needs no parser library.
  */
 public record ModelInfo(String name, String sourceLine, List<String> symbols, String class32, String class64,
-                        List<Buffer> buffers, List<Weight> weights, List<Integer> inputs, int output, int target, int loss,
+                        List<Buffer> buffers, List<Weight> weights, List<Integer> inputs, Map<Integer, Double> dropout,
+                        int output, int target, int loss,
                         Map<String, String> train) {
     public static final String RESOURCE = "seq/model.txt";
 
-    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED }
+    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE }
 
     /**
      * A buffer: its dims as written, each an integer, a symbol bound from the data, or "~" for a size
@@ -39,6 +40,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         List<Buffer> buffers = new ArrayList<>();
         List<Weight> weights = new ArrayList<>();
         List<Integer> inputs = new ArrayList<>();
+        Map<Integer, Double> noise = new LinkedHashMap<>();
         int output = -1, target = -1, loss = -1;
         Map<String, String> train = new LinkedHashMap<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -59,6 +61,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                 case "weight" -> weights.add(new Weight(Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3], f[4],
                     Boolean.parseBoolean(f[5])));
                 case "input" -> inputs.add(Integer.parseInt(f[1]));
+                case "noise" -> noise.put(Integer.parseInt(f[1]), Double.parseDouble(f[2]));
                 case "output" -> output = Integer.parseInt(f[1]);
                 case "target" -> target = Integer.parseInt(f[1]);
                 case "loss" -> loss = Integer.parseInt(f[1]);
@@ -66,7 +69,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                 default -> throw new IOException("unknown line in " + RESOURCE + ": " + line);
             }
         }
-        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, output, target, loss, train);
+        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, noise, output, target, loss, train);
     }
 
     public String setting(String key, String fallback) {
@@ -92,6 +95,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                 .append(w.layerKind()).append(' ').append(w.unitForgetBias()).append('\n');
         }
         for (int i : inputs) out.append("input ").append(i).append('\n');
+        dropout.forEach((b, rate) -> out.append("noise ").append(b).append(' ').append(rate).append('\n'));
         out.append("output ").append(output).append('\n').append("target ").append(target).append('\n')
             .append("loss ").append(loss).append('\n');
         train.forEach((k, v) -> out.append("train ").append(k).append(' ').append(v).append('\n'));

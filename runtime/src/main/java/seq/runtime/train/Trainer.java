@@ -106,9 +106,16 @@ public final class Trainer {
     }
 
     /** One pass over a batch: copies samples in, runs forward (and backward); returns the buffers. */
-    private float[][] run(float[] x, int xRow, float[] y, int yRow, int[] order, int from, int rows, NdArray xs, boolean backward) {
+    private float[][] run(float[] x, int xRow, float[] y, int yRow, int[] order, int from, int rows, NdArray xs, boolean backward,
+                          Rng dropout) {
         int[] dims = bind(xs, "x", rows);
         float[][] b = session.workspace(dims);
+        // Dropout masks: scaled Bernoulli keeps while training, ones otherwise.
+        info.dropout().forEach((buffer, rate) -> {
+            float[] mask = b[buffer];
+            float keep = (float) (1 / (1 - rate));
+            for (int i = 0; i < mask.length; i++) mask[i] = dropout == null ? 1 : dropout.nextDouble() >= rate ? keep : 0;
+        });
         float[] in = b[info.inputs().get(0)], target = b[info.target()];
         for (int r = 0; r < rows; r++) {
             int sample = order == null ? from + r : order[from + r];
@@ -207,7 +214,7 @@ public final class Trainer {
             long began = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 int from = s * batch, rows = Math.min(batch, nTrain - from);
-                float[][] b = run(x, xRow, y, yRow, order, from, rows, xs, true);
+                float[][] b = run(x, xRow, y, yRow, order, from, rows, xs, true, new Rng(seed).fork("dropout " + epoch + " " + s));
                 float loss = b[info.loss()][0];
                 if (!Float.isFinite(loss)) {
                     throw new UserError("the loss became " + loss + " at epoch " + (epoch + 1) + ", batch " + (s + 1)
@@ -253,7 +260,7 @@ public final class Trainer {
         Tally tally = new Tally(metrics);
         for (int from = first; from < first + count; from += batch) {
             int rows = Math.min(batch, first + count - from);
-            tally.add(run(x, xRow, y, yRow, null, from, rows, xs, false), rows);
+            tally.add(run(x, xRow, y, yRow, null, from, rows, xs, false, null), rows);
         }
         return tally;
     }
@@ -287,7 +294,7 @@ public final class Trainer {
         float[] result = new float[(int) (outRow * n)];
         for (int from = 0; from < n; from += batch) {
             int rows = Math.min(batch, n - from);
-            float[][] b = run(x, xRow, null, 0, null, from, rows, xs, false);
+            float[][] b = run(x, xRow, null, 0, null, from, rows, xs, false, null);
             System.arraycopy(b[info.output()], 0, result, (int) (from * outRow), (int) (rows * outRow));
         }
         return NdArray.ofFloats(Arrays.stream(all).asLongStream().toArray(), result);
@@ -301,7 +308,8 @@ public final class Trainer {
         checkFinite(xs, "x");
         checkTargets(xs, ys, "y", all);
         float[] x = xs.floats(), y = ys.floats();
-        run(x, x.length / n, y, y.length / n, null, 0, n, xs, true);
+        // Without dropout, so the gradients can be compared with another framework's.
+        run(x, x.length / n, y, y.length / n, null, 0, n, xs, true, null);
         return session.gradients();
     }
 

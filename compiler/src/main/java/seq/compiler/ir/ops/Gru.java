@@ -57,7 +57,7 @@ public final class Gru {
             let("hv", Type.REAL, add(mul(v("zg"), previous(v("q"))), mul(sub(r(1), v("zg")), v("hh")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
-        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
+        Arrays arrays = Arrays.cell(x, kernel, recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("xz", saved.xz()).write("hz", saved.hz()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 3);
@@ -101,19 +101,16 @@ public final class Gru {
         }
         step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), U2, "dz", DZ_ROW,
             acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc))));
-        if (cfg.bias()) {
-            step.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
-            if (resetAfter) {
-                step.add(loop("j", U2, addTo("db", add(v("G"), v("j")), at("dz", add(DZ_ROW, v("j"))))));
-                step.add(loop("j", v("U"), addTo("db", add(v("G"), add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
-            }
+        if (cfg.bias() && resetAfter) {
+            // The recurrent bias row: dz for the update and reset gates, dzc for the candidate.
+            step.add(loop("j", U2, addTo("db", add(v("G"), v("j")), at("dz", add(DZ_ROW, v("j"))))));
+            step.add(loop("j", v("U"), addTo("db", add(v("G"), add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
         }
-        step.add(inputProductBack(g.of(x) != null));
-        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent)
+        step.addAll(inputProductBack(cfg, g.of(x) != null));
+        Arrays arrays = Arrays.cell(x, kernel, recurrent)
             .read("xz", saved.xz()).read("hz", saved.hz()).read("hs", saved.h()).read("dy", g.of(y))
-            .write("dh", saved.dh()).write("dz", saved.dz()).write("dzc", saved.dzc()).write("dw", g.of(kernel)).write("du", g.of(recurrent));
-        if (cfg.bias()) arrays.write("db", g.of(bias));
-        if (g.of(x) != null) arrays.write("dx", g.of(x));
+            .write("dh", saved.dh()).write("dz", saved.dz()).write("dzc", saved.dzc())
+            .gradients(x, kernel, recurrent, bias, g);
         return arrays.op(resetAfter ? "gru_d" : "gru_reset_before_d", span, ints,
             Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null);
     }

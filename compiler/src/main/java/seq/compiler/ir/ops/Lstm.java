@@ -39,7 +39,7 @@ public final class Lstm {
             let("hv", Type.REAL, mul(v("og"), cfg.activation().apply(v("cv")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
-        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
+        Arrays arrays = Arrays.cell(x, kernel, recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("cs", saved.c()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 4);
@@ -48,7 +48,6 @@ public final class Lstm {
 
     private static Op backward(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
                                Span span, List<Size> ints, Grads g) {
-        boolean dxWanted = g.of(x) != null;
         UnaryOperator<Expr> slopeAct = slope(cfg.activation()), slopeRec = slope(cfg.recurrentActivation());
         List<Stmt> step = new ArrayList<>();
         step.add(outputBack(cfg));
@@ -69,17 +68,15 @@ public final class Lstm {
             store("dz", add(DZ_ROW, add(mul(i(3), v("U")), v("q"))),
                 mul(mul(v("dhv"), cfg.activation().apply(v("cv"))), slopeRec.apply(v("zo")))),
             store("dc", add(H_ROW, v("q")), mul(v("dcv"), cfg.recurrentActivation().apply(v("zf"))))));
-        if (cfg.bias()) step.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
-        step.add(inputProductBack(dxWanted));
+        step.addAll(inputProductBack(cfg, g.of(x) != null));
         // dh now carries the gradient into the previous step.
         step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), v("G"), "dz", DZ_ROW,
             acc -> List.of(store("dh", add(H_ROW, v("k")), acc))));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)), store("dc", add(H_ROW, v("q")), r(0)));
-        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent)
+        Arrays arrays = Arrays.cell(x, kernel, recurrent)
             .read("zs", saved.z()).read("cs", saved.c()).read("hs", saved.h()).read("dy", g.of(y))
-            .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", saved.dz()).write("dw", g.of(kernel)).write("du", g.of(recurrent));
-        if (cfg.bias()) arrays.write("db", g.of(bias));
-        if (dxWanted) arrays.write("dx", g.of(x));
+            .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", saved.dz())
+            .gradients(x, kernel, recurrent, bias, g);
         return arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null);
     }
 }

@@ -104,10 +104,13 @@ public final class Recurrence {
             project("d", v("D"), at("x", idx(IN_ROW, v("D"), v("d"))), "w", i(0), v("G"), to, Z_ROW));
     }
 
-    /** The backward of {@link #inputProduct}: kernel, and when wanted input, gradients from dz. */
-    static Stmt inputProductBack(boolean dxWanted) {
-        return projectBack("d", v("D"), List.of(), at("x", idx(IN_ROW, v("D"), v("d"))), "w", "dw", i(0), v("G"), "dz", DZ_ROW,
-            dxWanted ? acc -> List.of(addTo("dx", idx(IN_ROW, v("D"), v("d")), acc)) : null);
+    /** The backward of {@link #inputProduct}: bias, kernel and, when wanted, input gradients from dz. */
+    static List<Stmt> inputProductBack(Config cfg, boolean dxWanted) {
+        List<Stmt> s = new ArrayList<>();
+        if (cfg.bias()) s.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
+        s.add(projectBack("d", v("D"), List.of(), at("x", idx(IN_ROW, v("D"), v("d"))), "w", "dw", i(0), v("G"), "dz", DZ_ROW,
+            dxWanted ? acc -> List.of(addTo("dx", idx(IN_ROW, v("D"), v("d")), acc)) : null));
+        return s;
     }
 
     /** Stores unit q's new hidden state as the output: at every step, or only at the last. */
@@ -144,6 +147,18 @@ public final class Recurrence {
     static final class Arrays {
         private final List<Value> reads = new ArrayList<>(), writes = new ArrayList<>();
         private final List<String> readNames = new ArrayList<>(), writeNames = new ArrayList<>();
+
+        /** x, the kernel and the recurrent kernel: what every recurrent kernel reads first. */
+        static Arrays cell(Value x, Value kernel, Value recurrent) {
+            return new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
+        }
+
+        /** The weights' gradients, and the input's when it has one: what every backward kernel writes last. */
+        Arrays gradients(Value x, Value kernel, Value recurrent, Value bias, Grads g) {
+            write("dw", g.of(kernel)).write("du", g.of(recurrent));
+            if (bias != null) write("db", g.of(bias));
+            return g.of(x) != null ? write("dx", g.of(x)) : this;
+        }
 
         Arrays read(String name, Value v) {
             reads.add(v);

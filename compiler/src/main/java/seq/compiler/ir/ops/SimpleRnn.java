@@ -29,7 +29,7 @@ public final class SimpleRnn {
             let("hv", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, v("q"))))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
-        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
+        Arrays arrays = Arrays.cell(x, kernel, recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 1);
@@ -42,16 +42,14 @@ public final class SimpleRnn {
         step.add(outputBack(cfg));
         step.add(loop("q", v("U"), store("dz", add(DZ_ROW, v("q")),
             mul(at("dh", add(H_ROW, v("q"))), slope(cfg.activation()).apply(at("zs", add(Z_ROW, v("q"))))))));
-        if (cfg.bias()) step.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
-        step.add(inputProductBack(g.of(x) != null));
+        step.addAll(inputProductBack(cfg, g.of(x) != null));
         // dh now carries the gradient into the previous step.
         step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), v("G"), "dz", DZ_ROW,
             acc -> List.of(store("dh", add(H_ROW, v("k")), acc))));
-        Arrays arrays = new Arrays().read("x", x).read("w", kernel).read("u", recurrent)
+        Arrays arrays = Arrays.cell(x, kernel, recurrent)
             .read("zs", saved.z()).read("hs", saved.h()).read("dy", g.of(y))
-            .write("dh", saved.dh()).write("dz", saved.dz()).write("dw", g.of(kernel)).write("du", g.of(recurrent));
-        if (cfg.bias()) arrays.write("db", g.of(bias));
-        if (g.of(x) != null) arrays.write("dx", g.of(x));
+            .write("dh", saved.dh()).write("dz", saved.dz())
+            .gradients(x, kernel, recurrent, bias, g);
         return arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null);
     }
 }
