@@ -165,4 +165,40 @@ class TrainerJarTest {
         assertTrue(run.out().contains("(96, 10, 2)"), run.out());
     }
 
+
+    @Test void csvWindowsValidationSplitAndEarlyStopping() throws Exception {
+        Path single = Trainers.build("stacked_lstm.seq", dir);
+        StringBuilder csv = new StringBuilder("value\n");
+        // Pure noise: nothing generalises, so the validation loss stops improving within a few epochs.
+        java.util.Random noise = new java.util.Random(5);
+        for (int t = 0; t < 400; t++) csv.append(noise.nextGaussian()).append('\n');
+        Files.writeString(dir.resolve("series.csv"), csv);
+        Run fit = java(List.of("-jar", single.toString(), "fit", "--csv", "series.csv", "--window", "40", "--horizon", "10",
+            "--epochs", "30", "--validation-split", "0.25", "--patience", "1", "--out", "csv.safetensors"), dir);
+        assertEquals(0, fit.status(), fit.err());
+        assertTrue(fit.out().contains("val_loss: "), fit.out());
+        assertTrue(fit.out().contains("early stopping"), "patience 1 over 30 epochs of noise should stop early:\n" + fit.out());
+        Files.writeString(dir.resolve("short.csv"), "1\n2\n3\n");
+        String err = failsWithOneLine(java(List.of("-jar", single.toString(), "fit", "--csv", "short.csv", "--window", "40"), dir));
+        assertTrue(err.contains("short.csv has 3 values"), err);
+    }
+
+    @Test void seqcRunBuildsAndTrainsOnTheShippedData() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        Path cwd = dir.resolve("run");
+        Files.createDirectories(cwd);
+        String saved = System.getProperty("user.dir");
+        int status;
+        // `seqc run` writes build/ under the working directory and starts the trainer as a child JVM.
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), "seq.compiler.cli.Main", "run",
+            ExamplesTest.ROOT.resolve("forecast.seq").toString(), "--epochs", "1").directory(cwd.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        status = p.waitFor();
+        assertEquals(saved, System.getProperty("user.dir"));
+        assertEquals(0, status, text);
+        assertTrue(text.contains("Epoch 1/1") && text.contains("sample ") && text.contains("target ["), text);
+        assertTrue(Files.exists(cwd.resolve("build/forecast.safetensors")));
+    }
 }

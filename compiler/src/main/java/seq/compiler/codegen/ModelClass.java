@@ -44,7 +44,7 @@ public final class ModelClass {
         TreeSet<String> symbols = new TreeSet<>();
         for (Value v : all) {
             if (v.aliasOf() == null) buffers.add(v);
-            for (Size s : v.shape()) symbols.addAll(s.symbols());
+            for (Size s : v.shape()) symbols.addAll(names(s));
         }
         return new Plan(buffers, new ArrayList<>(symbols));
     }
@@ -96,7 +96,7 @@ public final class ModelClass {
         return s.fold(new Size.Folder<Expr>() {
             @Override public Expr constant(long c) { return i(Math.toIntExact(c)); }
             @Override public Expr symbol(String name) { return at("dims", i(plan.symbols().indexOf(name))); }
-            @Override public Expr unknown(long id) { throw new IllegalArgumentException("a size left unknown (`?`) cannot be bound yet"); }
+            @Override public Expr unknown(long id) { return at("dims", i(plan.symbols().indexOf("?" + id))); }
             @Override public Expr add(Expr a, Expr b) { return Loop.add(a, b); }
             @Override public Expr mul(Expr a, Expr b) { return Loop.mul(a, b); }
             @Override public Expr div(Expr n, long d, boolean ceil) {
@@ -104,6 +104,24 @@ public final class ModelClass {
                 return Loop.div(ceil ? Loop.add(n, i(dd - 1)) : n, i(dd));
             }
         });
+    }
+
+    /** The sizes bound at run time that {@code s} uses: its symbols, and each `?` as "?id". */
+    public static java.util.Set<String> names(Size s) {
+        return s.fold(new Size.Folder<java.util.Set<String>>() {
+            @Override public java.util.Set<String> constant(long c) { return java.util.Set.of(); }
+            @Override public java.util.Set<String> symbol(String name) { return java.util.Set.of(name); }
+            @Override public java.util.Set<String> unknown(long id) { return java.util.Set.of("?" + id); }
+            @Override public java.util.Set<String> add(java.util.Set<String> a, java.util.Set<String> b) { return union(a, b); }
+            @Override public java.util.Set<String> mul(java.util.Set<String> a, java.util.Set<String> b) { return union(a, b); }
+            @Override public java.util.Set<String> div(java.util.Set<String> n, long d, boolean ceil) { return n; }
+        });
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> u = new java.util.TreeSet<>(a);
+        u.addAll(b);
+        return u;
     }
 
     /** The symbols and their values, by name, for a plan: the inverse of binding. */

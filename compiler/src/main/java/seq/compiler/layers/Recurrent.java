@@ -47,7 +47,7 @@ public abstract class Recurrent extends LayerKind {
         String activation = Activations.of(layer.args(), "activation");
         String recurrent = layer.args().get("recurrent_activation") == null ? "linear" : layer.args().string("recurrent_activation");
         if (activation.equals("softmax") || recurrent.equals("softmax")) {
-            throw new Lowering.NotLowered("`softmax` as an activation of `" + layer.kind().name() + "`");
+            throw new Lowering.NotLowered("`" + layer.kind().name() + "` layers with a `softmax` activation");
         }
         return new Recurrence.Config(layer.args().bool("return_sequences"), backwards, bias, Activations.math(activation),
             Activations.math(recurrent));

@@ -99,10 +99,12 @@ public final class TrainerJar {
         return layer;
     }
 
+    /** An integer, a size bound from the data (a name, or "?id" for a `?`), or "~" for one computed from those. */
     private static String dim(Size s) {
         if (s.isConstant()) return String.valueOf(s.constant());
-        String text = s.toString();
-        return text.matches("[A-Za-z_][A-Za-z_0-9]*") ? text : "~";
+        java.util.Set<String> names = seq.compiler.codegen.ModelClass.names(s);
+        if (names.size() == 1 && !s.toString().contains(" ")) return names.iterator().next();
+        return "~";
     }
 
     private static Map<String, String> settings(TrainConfig t) {

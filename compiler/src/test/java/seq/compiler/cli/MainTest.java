@@ -88,4 +88,16 @@ class MainTest {
         assertEquals(2, seqc().status());
         assertEquals(2, seqc("summary").status());
     }
+
+    @Test void buildWritesAJarAndDumpsTheIr() throws Exception {
+        Path jar = tmp.resolve("stacked.jar");
+        Run r = seqc("build", example("stacked_lstm.seq"), "-o", jar.toString(), "--dump-ir");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("forward StackedLSTM") && r.out().contains("= lstm(%x") && r.out().contains("backward")
+            && r.out().contains("lstm_d("), r.out());
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+            assertEquals("seq.runtime.cli.TrainerMain", j.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertTrue(j.getEntry("seq/gen/StackedLSTM32.class") != null && j.getEntry("seq/model.txt") != null);
+        }
+    }
 }
