@@ -39,11 +39,16 @@ public final class ModelClass {
 
     private ModelClass() {}
 
+    /** A buffer for every value some op reads or writes, or the runtime fills; fused-away values get none. */
     public static Plan plan(Graph graph, Reverse.Backward backward, List<Value> all) {
+        java.util.Set<Value> used = new java.util.HashSet<>(List.of(graph.target(), graph.loss()));
+        used.addAll(graph.inputs());
+        for (Op op : graph.ops()) used.addAll(op.arrays());
+        for (Op op : backward.ops()) used.addAll(op.arrays());
         List<Value> buffers = new ArrayList<>();
         TreeSet<String> symbols = new TreeSet<>();
         for (Value v : all) {
-            if (v.aliasOf() == null) buffers.add(v);
+            if (v.aliasOf() == null && (used.contains(v) || v.role() == Value.Role.GRADIENT && backward.grads().containsValue(v))) buffers.add(v);
             for (Size s : v.shape()) symbols.addAll(names(s));
         }
         return new Plan(buffers, new ArrayList<>(symbols));
@@ -69,9 +74,13 @@ public final class ModelClass {
         kernels.add(new Loop.Kernel("sizes", List.of(p("dims", Type.INT_ARRAY), p("lengths", Type.INT_ARRAY)), sizes, true));
         kernels.add(new Loop.Kernel("shapes", List.of(p("dims", Type.INT_ARRAY), p("shape", Type.INT_ARRAY)), shapes, true));
         kernels.add(new Loop.Kernel("forward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), forward, true));
+        // A model without weights has nothing to differentiate: its backward pass is empty.
+        Value seed = backward.grads().get(graph.loss());
         List<Stmt> backBody = new ArrayList<>();
-        backBody.add(let("g", Type.REAL_ARRAY, buffer(plan, backward.grads().get(graph.loss()))));
-        backBody.addAll(back);
+        if (seed != null) {
+            backBody.add(let("g", Type.REAL_ARRAY, buffer(plan, seed)));
+            backBody.addAll(back);
+        }
         kernels.add(new Loop.Kernel("backward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), backBody, true));
         String iface = precision == Emitter.Precision.F32 ? "seq/runtime/model/Net32" : "seq/runtime/model/Net64";
         byte[] bytes = new Emitter(precision).emitClass(internalName, kernels, iface);

@@ -48,8 +48,10 @@ public record Graph(String model, List<Value> values, List<Op> ops, List<Value> 
 
         public List<Value> values() { return values; }
 
+        /** The graph, with element-wise chains fused ({@link Fuse}). */
         public Graph build(String model, Value output, Value target, Value loss) {
-            return new Graph(model, values, ops, inputs, weights, output, target, loss);
+            List<Op> fused = Fuse.elementwise(ops, java.util.Set.of(output, target, loss), values);
+            return new Graph(model, values, fused, inputs, weights, output, target, loss);
         }
     }
 }

@@ -100,4 +100,11 @@ class MainTest {
             assertTrue(j.getEntry("seq/gen/StackedLSTM32.class") != null && j.getEntry("seq/model.txt") != null);
         }
     }
+
+    @Test void aModelWithoutWeightsBuilds() throws Exception {
+        Path f = tmp.resolve("pool.seq");
+        Files.writeString(f, "model P(x: [batch, 8, 2]) {\n    MaxPooling1D()\n}\n");
+        Run r = seqc("build", f.toString(), "-o", tmp.resolve("pool.jar").toString());
+        assertEquals(0, r.status(), r.err());
+    }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import seq.compiler.ad.Derivative;
+import seq.compiler.codegen.loops.Loop;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.Grads;
 import seq.compiler.ir.KernelOp;
@@ -24,14 +25,34 @@ public final class Elementwise {
     public static Op map(String label, Span span, List<Value> ins, Function<List<Expr>, Expr> f, Value out) {
         List<Expr> args = new ArrayList<>();
         for (int j = 0; j < ins.size(); j++) args.add(v("a" + j));
-        Expr body = f.apply(args);
-        List<String> names = new ArrayList<>();
-        for (int j = 0; j < ins.size(); j++) names.add("in" + j);
-        names.add("y");
-        List<Stmt> loop = new ArrayList<>(loads(ins, out));
-        loop.add(store("y", v("i"), body));
-        return new KernelOp(label, span, ins, List.of(out), names, List.of(out.size()), List.of("N"),
-            List.of(new For("i", i(0), v("N"), loop)), g -> vjp(label, span, ins, out, body, g));
+        return new Map(label, span, ins, f.apply(args), out);
+    }
+
+    /**
+     * An element-wise op: {@code body} is an expression of the variables a0, a1, ... standing for the
+     * inputs' elements. Kept as an expression so that {@link seq.compiler.ir.Fuse} can compose chains.
+     */
+    public record Map(String label, Span span, List<Value> inputs, Expr body, Value out) implements Op {
+        public Map {
+            inputs = List.copyOf(inputs);
+        }
+
+        private KernelOp op() {
+            List<String> names = new ArrayList<>();
+            for (int j = 0; j < inputs.size(); j++) names.add("in" + j);
+            names.add("y");
+            List<Stmt> loop = new ArrayList<>(loads(inputs, out));
+            loop.add(store("y", v("i"), body));
+            return new KernelOp(label, span, inputs, List.of(out), names, List.of(out.size()), List.of("N"),
+                List.of(new For("i", i(0), v("N"), loop)), g -> Elementwise.vjp(label, span, inputs, out, body, g));
+        }
+
+        @Override public List<Value> outputs() { return List.of(out); }
+        @Override public List<Value> arrays() { return op().arrays(); }
+        @Override public List<seq.compiler.types.Size> ints() { return op().ints(); }
+        @Override public Loop.Kernel kernel(String name) { return op().kernel(name); }
+        @Override public List<Op> vjp(Grads g) { return op().vjp(g); }
+        @Override public String show() { return op().show(); }
     }
 
     /** `let aj = inj[i]`, or `inj[i % len]` for a broadcast input. */
