@@ -72,6 +72,11 @@ class TrainingTest {
         assertFarBelow(train("forecast.seq", d, 12), meanBaseline(d[1], "mse"), 0.5, "two-series forecast");
     }
 
+    @Test void timeDistributedPerSeries() throws Exception {
+        NdArray[] d = ExampleData.shipped().get("forecast");
+        assertFarBelow(train("time_distributed_permuted.seq", d, 12), meanBaseline(d[1], "mse"), 0.5, "TimeDistributed LSTM per series");
+    }
+
     @Test void convLstmForecaster() throws Exception {
         NdArray[] d = ExampleData.nextStep(64, 16, 3);
         // The output is in the hundreds: the last layers need more, smaller steps than one epoch of 64 gives.

@@ -41,6 +41,7 @@ public final class Trainer {
     int[] bind(NdArray x, String xName, int rows) {
         ModelInfo.Buffer in = info.buffers().get(info.inputs().get(0));
         long[] shape = x.shape();
+        if (in.integer() && rows == x.dim(0)) checkIds(x, xName);
         String declared = "[" + String.join(", ", in.dims()) + "]";
         if (shape.length != in.rank()) {
             throw new UserError(xName + " has shape " + x.shapeString() + " (rank " + shape.length + ") but model " + info.name()
@@ -88,6 +89,17 @@ public final class Trainer {
                 + wanted + " for these inputs (" + info.sourceLine() + "); the targets must have that shape");
         }
         checkFinite(y, yName);
+    }
+
+    /** Token ids for an Embedding: whole numbers from 0 (an id past input_dim reads a zero row). */
+    private static void checkIds(NdArray x, String name) {
+        float[] v = x.floats();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0 || v[i] != Math.rint(v[i])) {
+                throw new UserError(name + " holds " + v[i] + " at position " + i + ", but the model takes integer ids (i32) from 0; "
+                    + "save token ids as int32");
+            }
+        }
     }
 
     static void checkFinite(NdArray a, String name) {
