@@ -427,27 +427,10 @@ public final class Initializers {
      */
     public static void initialize(String layerKind, String weightName, long[] shape,
                                   boolean unitForgetBias, Rng rng, float[] out) {
-        Kind kind = kindFor(layerKind, weightName, unitForgetBias);
         checkOut(shape, out.length);
-        switch (kind) {
-            case GLOROT_UNIFORM:
-                glorotUniform(shape, rng, out);
-                break;
-            case ORTHOGONAL:
-                orthogonal(shape, DEFAULT_ORTHOGONAL_GAIN, rng, out);
-                break;
-            case ZEROS:
-                zeros(out);
-                break;
-            case UNIT_FORGET_BIAS:
-                unitForgetBias(lstmUnits(shape), out);
-                break;
-            case EMBEDDING_UNIFORM:
-                uniform(shape, -EMBEDDING_UNIFORM_LIMIT, EMBEDDING_UNIFORM_LIMIT, rng, out);
-                break;
-            default:
-                throw new AssertionError(kind);
-        }
+        double[] values = new double[out.length];
+        initialize(layerKind, weightName, shape, unitForgetBias, rng, values);
+        for (int i = 0; i < out.length; i++) out[i] = (float) values[i];
     }
 
     /** {@code double[]} variant of {@link #initialize(String, String, long[], boolean, Rng, float[])}. */
