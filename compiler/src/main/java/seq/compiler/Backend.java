@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import seq.compiler.ad.Reverse;
 import seq.compiler.check.CheckedModel;
+import seq.compiler.check.TrainConfig;
 import seq.compiler.codegen.ModelClass;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Graph;
@@ -16,8 +17,9 @@ import seq.compiler.layers.Layer;
 public final class Backend {
     private Backend() {}
 
+    /** {@code slots} are each weight's optimizer state buffers (velocity or first moment, then second moment). */
     public record Result(Graph graph, Reverse.Backward backward, ModelClass.Plan plan, ModelClass.Generated generated,
-                         Map<Value, Layer> owners) {
+                         Map<Value, Layer> owners, Map<Value, List<Value>> slots) {
         /** `--dump-ir`: the forward ops, then the backward ops. */
         public String dump() {
             StringBuilder out = new StringBuilder("forward " + graph.model() + "\n");
@@ -32,8 +34,16 @@ public final class Backend {
     public static Result compile(CheckedModel model, String internalName, Emitter.Precision precision, String loss) {
         Lowering.Result lowered = Lowering.of(model, loss);
         Reverse.Backward backward = Reverse.of(lowered.graph(), lowered.values());
+        Map<Value, List<Value>> slots = new java.util.LinkedHashMap<>();
+        for (Value w : lowered.graph().weights()) {
+            slots.put(w, List.of(lowered.values().value(w.name() + "/m", w.shape(), Value.Role.SLOT),
+                lowered.values().value(w.name() + "/v", w.shape(), Value.Role.SLOT)));
+        }
         ModelClass.Plan plan = ModelClass.plan(lowered.graph(), backward, List.copyOf(lowered.values().values()));
+        TrainConfig train = model.train();
+        String optimizer = train == null ? "Adam" : train.optimizer();
+        boolean nesterov = train != null && train.optimizerArgs().get("nesterov") instanceof seq.compiler.layers.Value.Bool b && b.value();
         return new Result(lowered.graph(), backward, plan,
-            ModelClass.generate(internalName, lowered.graph(), backward, plan, precision), lowered.owners());
+            ModelClass.generate(internalName, lowered.graph(), backward, plan, precision, slots, optimizer, nesterov), lowered.owners(), slots);
     }
 }

@@ -59,6 +59,8 @@ public final class Reverse {
             Op op = forward.get(k);
             if (op.outputs().stream().anyMatch(needs::contains)) ops.addAll(op.vjp(g));
         }
+        // A weight the loss does not reach still gets a (zero) gradient, so every weight can be stepped alike.
+        for (Value w : graph.weights()) g.of(w);
         return new Backward(ops, grads);
     }
 }

@@ -13,6 +13,7 @@ import seq.compiler.codegen.loops.Loop;
 import seq.compiler.ir.Graph;
 import seq.compiler.ir.Op;
 import seq.compiler.ir.Value;
+import seq.compiler.ir.ops.Update;
 import seq.compiler.types.Size;
 
 /**
@@ -43,6 +44,7 @@ public final class ModelClass {
     public static Plan plan(Graph graph, Reverse.Backward backward, List<Value> all) {
         java.util.Set<Value> used = new java.util.HashSet<>(List.of(graph.target(), graph.loss()));
         used.addAll(graph.inputs());
+        for (Value v : all) if (v.role() == Value.Role.SLOT) used.add(v);
         for (Op op : graph.ops()) used.addAll(op.arrays());
         for (Op op : backward.ops()) used.addAll(op.arrays());
         List<Value> buffers = new ArrayList<>();
@@ -55,7 +57,7 @@ public final class ModelClass {
     }
 
     public static Generated generate(String internalName, Graph graph, Reverse.Backward backward, Plan plan,
-                                     Emitter.Precision precision) {
+                                     Emitter.Precision precision, Map<Value, List<Value>> slots, String optimizer, boolean nesterov) {
         List<Loop.Kernel> kernels = new ArrayList<>();
         List<Stmt> forward = new ArrayList<>(), back = new ArrayList<>(), sizes = new ArrayList<>();
         for (int k = 0; k < graph.ops().size(); k++) forward.add(call(graph.ops().get(k), "f" + k, plan, kernels));
@@ -82,6 +84,15 @@ public final class ModelClass {
             backBody.addAll(back);
         }
         kernels.add(new Loop.Kernel("backward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), backBody, true));
+        kernels.add(Update.kernel("update", optimizer, nesterov));
+        List<Stmt> step = new ArrayList<>();
+        for (Map.Entry<Value, List<Value>> e : slots.entrySet()) {
+            Value w = e.getKey();
+            step.add(Loop.call("update", buffer(plan, w), buffer(plan, backward.grads().get(w)), buffer(plan, e.getValue().get(0)),
+                buffer(plan, e.getValue().get(1)), size(w.size(), plan), v("hyper")));
+        }
+        kernels.add(new Loop.Kernel("step", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY), p("hyper", Type.REAL_ARRAY)),
+            step, true));
         String iface = precision == Emitter.Precision.F32 ? "seq/runtime/model/Net32" : "seq/runtime/model/Net64";
         byte[] bytes = new Emitter(precision).emitClass(internalName, kernels, iface);
         return new Generated(internalName.replace('/', '.'), bytes, plan);

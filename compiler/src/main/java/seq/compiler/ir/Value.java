@@ -10,7 +10,8 @@ import seq.compiler.types.Size;
  */
 public record Value(int id, String name, List<Size> shape, Role role, Value aliasOf) {
     /** NOISE buffers are filled by the runtime before each pass: Dropout's scaled keep-mask, or ones for inference. */
-    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE }
+    /** SLOT buffers hold the optimizer's state for a weight (velocity, or Adam's moments); they persist across batches. */
+    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE, SLOT }
 
     public Value {
         shape = List.copyOf(shape);

@@ -80,8 +80,8 @@ public final class TrainerJar {
         for (Value w : r.graph().weights()) {
             Layer owner = innermost(r.owners().get(w));
             boolean forgetBias = owner.args().get("unit_forget_bias") instanceof Bool b && b.value();
-            weights.add(new ModelInfo.Weight(r.plan().index(w), r.plan().index(r.backward().grads().get(w)), w.name(),
-                owner.kind().name(), forgetBias));
+            weights.add(new ModelInfo.Weight(r.plan().index(w), r.plan().index(r.backward().grads().get(w)),
+                r.plan().index(r.slots().get(w).get(0)), r.plan().index(r.slots().get(w).get(1)), w.name(), owner.kind().name(), forgetBias));
         }
         List<Integer> inputs = r.graph().inputs().stream().map(r.plan()::index).toList();
         Map<Integer, Double> dropout = new TreeMap<>();

@@ -17,4 +17,11 @@ public interface Net64 {
 
     /** After {@link #forward}: every gradient buffer, the weights' included, from the loss. */
     void backward(double[][] buffers, int[] dims);
+
+    /**
+     * After {@link #backward}: the optimizer's update of every weight from its gradient and state
+     * buffers. {@code hyper}: learning rate, momentum | beta_1 | rho, beta_2, epsilon, Adam's
+     * bias-corrected rate, clipnorm (0 for none).
+     */
+    void step(double[][] buffers, int[] dims, double[] hyper);
 }

@@ -21,7 +21,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                         Map<String, String> train) {
     public static final String RESOURCE = "seq/model.txt";
 
-    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE }
+    public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE, SLOT }
 
     /**
      * A buffer: its dims as written, each an integer, a symbol bound from the data, or "~" for a size
@@ -31,8 +31,8 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         public int rank() { return dims.size(); }
     }
 
-    /** A weight in Keras's naming, the buffer of its gradient, and how Keras initialises it. */
-    public record Weight(int buffer, int gradient, String name, String layerKind, boolean unitForgetBias) {}
+    /** A weight in Keras's naming, the buffers of its gradient and optimizer state, and how Keras initialises it. */
+    public record Weight(int buffer, int gradient, int first, int second, String name, String layerKind, boolean unitForgetBias) {}
 
     public static ModelInfo read(InputStream in) throws IOException {
         String name = null, line0 = "", c32 = null, c64 = null;
@@ -58,8 +58,8 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                     buffers.add(new Buffer(Role.valueOf(f[1]), f[2], List.of(f).subList(4, 4 + rank),
                         f.length > 4 + rank && f[4 + rank].equals("ids")));
                 }
-                case "weight" -> weights.add(new Weight(Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3], f[4],
-                    Boolean.parseBoolean(f[5])));
+                case "weight" -> weights.add(new Weight(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                    Integer.parseInt(f[4]), f[5], f[6], Boolean.parseBoolean(f[7])));
                 case "input" -> inputs.add(Integer.parseInt(f[1]));
                 case "noise" -> noise.put(Integer.parseInt(f[1]), Double.parseDouble(f[2]));
                 case "output" -> output = Integer.parseInt(f[1]);
@@ -91,7 +91,8 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
             out.append('\n');
         }
         for (Weight w : weights) {
-            out.append("weight ").append(w.buffer()).append(' ').append(w.gradient()).append(' ').append(w.name()).append(' ')
+            out.append("weight ").append(w.buffer()).append(' ').append(w.gradient()).append(' ').append(w.first()).append(' ')
+                .append(w.second()).append(' ').append(w.name()).append(' ')
                 .append(w.layerKind()).append(' ').append(w.unitForgetBias()).append('\n');
         }
         for (int i : inputs) out.append("input ").append(i).append('\n');

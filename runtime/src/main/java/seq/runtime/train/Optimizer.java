@@ -1,98 +1,71 @@
 package seq.runtime.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import seq.runtime.io.NdArray;
 
 /**
- * Keras 3's SGD (momentum, Nesterov), Adam and RMSprop, with per-variable clipnorm, updating the
- * weights in place. The slot arrays are part of a checkpoint, so a resumed run continues exactly.
+ * The optimizer's settings and step count. The update itself is generated code (the model class's
+ * {@code step}); this class supplies its hyperparameters each step and saves its state buffers in
+ * checkpoints, so a resumed run continues exactly.
  */
 public final class Optimizer {
-    private final String kind;
-    private final double lr, momentum, beta1, beta2, epsilon, rho;
-    private final boolean nesterov;
-    private final Double clipnorm;
-    private final float[][] first, second;
+    private final Session session;
+    private final float[] hyper = new float[6];
+    private final double lr, beta1, beta2;
     private long iterations;
 
-    public Optimizer(Map<String, String> settings, float[][] weights) {
-        kind = settings.getOrDefault("optimizer", "Adam");
-        double defaultLr = kind.equals("SGD") ? 0.01 : 0.001;
-        lr = Double.parseDouble(settings.getOrDefault("opt.learning_rate", String.valueOf(defaultLr)));
-        momentum = Double.parseDouble(settings.getOrDefault("opt.momentum", "0"));
-        nesterov = Boolean.parseBoolean(settings.getOrDefault("opt.nesterov", "false"));
+    public Optimizer(Map<String, String> settings, Session session) {
+        this.session = session;
+        String kind = settings.getOrDefault("optimizer", "Adam");
+        lr = Double.parseDouble(settings.getOrDefault("opt.learning_rate", kind.equals("SGD") ? "0.01" : "0.001"));
         beta1 = Double.parseDouble(settings.getOrDefault("opt.beta_1", "0.9"));
         beta2 = Double.parseDouble(settings.getOrDefault("opt.beta_2", "0.999"));
-        epsilon = Double.parseDouble(settings.getOrDefault("opt.epsilon", "1e-7"));
-        rho = Double.parseDouble(settings.getOrDefault("opt.rho", "0.9"));
-        clipnorm = settings.containsKey("clipnorm") ? Double.parseDouble(settings.get("clipnorm")) : null;
-        first = new float[weights.length][];
-        second = new float[weights.length][];
-        for (int k = 0; k < weights.length; k++) {
-            first[k] = new float[weights[k].length];
-            second[k] = new float[weights[k].length];
-        }
+        hyper[0] = (float) lr;
+        hyper[1] = Float.parseFloat(settings.getOrDefault(switch (kind) {
+            case "SGD" -> "opt.momentum";
+            case "RMSprop" -> "opt.rho";
+            default -> "opt.beta_1";
+        }, kind.equals("SGD") ? "0" : "0.9"));
+        hyper[2] = (float) beta2;
+        hyper[3] = Float.parseFloat(settings.getOrDefault("opt.epsilon", "1e-7"));
+        hyper[5] = Float.parseFloat(settings.getOrDefault("clipnorm", "0"));
     }
 
-    public void step(float[][] weights, float[][] grads) {
+    /** Updates every weight from the gradients in {@code buffers}, the workspace of the last backward pass. */
+    public void step(float[][] buffers, int[] dims) {
         iterations++;
-        double adamRate = lr * Math.sqrt(1 - Math.pow(beta2, iterations)) / (1 - Math.pow(beta1, iterations));
-        for (int k = 0; k < weights.length; k++) {
-            float[] w = weights[k], g = grads[k], m = first[k], v = second[k];
-            double scale = 1;
-            if (clipnorm != null) {
-                double norm = 0;
-                for (float x : g) norm += (double) x * x;
-                norm = Math.sqrt(norm);
-                if (norm > clipnorm) scale = clipnorm / norm;
-            }
-            for (int i = 0; i < w.length; i++) {
-                double gi = g[i] * scale;
-                switch (kind) {
-                    case "SGD" -> {
-                        if (momentum == 0) {
-                            w[i] -= (float) (lr * gi);
-                        } else {
-                            m[i] = (float) (momentum * m[i] - lr * gi);
-                            w[i] += (float) (nesterov ? momentum * m[i] - lr * gi : m[i]);
-                        }
-                    }
-                    case "RMSprop" -> {
-                        v[i] = (float) (rho * v[i] + (1 - rho) * gi * gi);
-                        w[i] -= (float) (lr * gi / (Math.sqrt(v[i]) + epsilon));
-                    }
-                    default -> {
-                        m[i] += (float) ((gi - m[i]) * (1 - beta1));
-                        v[i] += (float) ((gi * gi - v[i]) * (1 - beta2));
-                        w[i] -= (float) (adamRate * m[i] / (Math.sqrt(v[i]) + epsilon));
-                    }
-                }
-            }
-        }
+        hyper[4] = (float) (lr * Math.sqrt(1 - Math.pow(beta2, iterations)) / (1 - Math.pow(beta1, iterations)));
+        session.net.step(buffers, dims, hyper);
     }
 
     public long iterations() { return iterations; }
 
     /** The optimizer's state as tensors, for checkpoints. */
-    public Map<String, NdArray> state(Iterable<String> names) {
+    public Map<String, NdArray> state() {
         Map<String, NdArray> out = new LinkedHashMap<>();
-        int k = 0;
-        for (String name : names) {
-            out.put("optimizer/" + name + "/m", NdArray.ofFloats(new long[] {first[k].length}, first[k].clone()));
-            out.put("optimizer/" + name + "/v", NdArray.ofFloats(new long[] {second[k].length}, second[k].clone()));
-            k++;
+        for (int k = 0; k < session.weights.length; k++) {
+            String name = session.info.weights().get(k).name();
+            out.put("optimizer/" + name + "/m", NdArray.ofFloats(new long[] {session.first[k].length}, session.first[k].clone()));
+            out.put("optimizer/" + name + "/v", NdArray.ofFloats(new long[] {session.second[k].length}, session.second[k].clone()));
         }
         return out;
     }
 
-    public void restore(Map<String, NdArray> tensors, Iterable<String> names, long iterations) {
-        int k = 0;
-        for (String name : names) {
-            System.arraycopy(tensors.get("optimizer/" + name + "/m").floats(), 0, first[k], 0, first[k].length);
-            System.arraycopy(tensors.get("optimizer/" + name + "/v").floats(), 0, second[k], 0, second[k].length);
-            k++;
+    public void restore(Map<String, NdArray> tensors, long iterations) {
+        for (int k = 0; k < session.weights.length; k++) {
+            String name = session.info.weights().get(k).name();
+            System.arraycopy(tensors.get("optimizer/" + name + "/m").floats(), 0, session.first[k], 0, session.first[k].length);
+            System.arraycopy(tensors.get("optimizer/" + name + "/v").floats(), 0, session.second[k], 0, session.second[k].length);
         }
         this.iterations = iterations;
+    }
+
+    /** Fresh state, as at the start of training. */
+    void reset() {
+        for (float[] a : session.first) Arrays.fill(a, 0);
+        for (float[] a : session.second) Arrays.fill(a, 0);
+        iterations = 0;
     }
 }

@@ -21,6 +21,8 @@ public final class Session {
     final Net32 net;
     final float[][] weights;
     final float[][] grads;
+    /** Each weight's optimizer state: velocity or Adam's first moment, and the second moment. */
+    final float[][] first, second;
     private final Map<String, float[][]> workspaces = new HashMap<>();
 
     public Session(ModelInfo info, Net32 net) {
@@ -28,10 +30,14 @@ public final class Session {
         this.net = net;
         weights = new float[info.weights().size()][];
         grads = new float[info.weights().size()][];
+        first = new float[info.weights().size()][];
+        second = new float[info.weights().size()][];
         for (int k = 0; k < weights.length; k++) {
             ModelInfo.Weight w = info.weights().get(k);
             weights[k] = new float[(int) count(weightShape(w))];
             grads[k] = new float[weights[k].length];
+            first[k] = new float[weights[k].length];
+            second[k] = new float[weights[k].length];
         }
     }
 
@@ -103,6 +109,8 @@ public final class Session {
             for (int k = 0; k < weights.length; k++) {
                 b[info.weights().get(k).buffer()] = weights[k];
                 b[info.weights().get(k).gradient()] = grads[k];
+                b[info.weights().get(k).first()] = first[k];
+                b[info.weights().get(k).second()] = second[k];
             }
             return b;
         });

@@ -188,8 +188,10 @@ public final class Trainer {
         if (nTrain <= 0) throw new UserError("validation_split " + split + " leaves no training samples out of " + n);
         float[] x = xs.floats(), y = ys.floats();
         int xRow = x.length / n, yRow = y.length / n;
-        Optimizer optimizer = new Optimizer(info.train(), session.weights);
-        List<String> names = info.weights().stream().map(ModelInfo.Weight::name).toList();
+        Optimizer optimizer = new Optimizer(info.train(), session);
+        optimizer.reset();
+        // Weight sizes are fixed, so the generated step reads no bound size.
+        int[] stepDims = new int[info.symbols().size()];
         int start = 0;
         double best = Double.POSITIVE_INFINITY;
         int stale = 0;
@@ -199,7 +201,7 @@ public final class Trainer {
             }
             SafeTensors.File ck = SafeTensors.read(o.checkpoint());
             session.setWeights(ck.tensors(), o.checkpoint().toString());
-            optimizer.restore(ck.tensors(), names, Long.parseLong(ck.metadata().get("iterations")));
+            optimizer.restore(ck.tensors(), Long.parseLong(ck.metadata().get("iterations")));
             start = Integer.parseInt(ck.metadata().get("epoch"));
             best = Double.parseDouble(ck.metadata().get("best"));
             stale = Integer.parseInt(ck.metadata().get("stale"));
@@ -233,7 +235,7 @@ public final class Trainer {
                         + "; training stopped" + (o.checkpoint() != null && epoch > 0 ? "; the checkpoint of epoch " + epoch
                         + " is kept in " + o.checkpoint() : "") + ". Lower the learning rate or set clipnorm in the train block");
                 }
-                optimizer.step(session.weights, session.grads);
+                optimizer.step(b, stepDims);
                 tally.add(b, rows);
                 if (terminal) out.print("\r" + progress(s + 1, steps, began, tally.means("")));
             }
@@ -249,7 +251,7 @@ public final class Trainer {
                 stale++;
             }
             if (o.log() != null) log(o.log(), epoch + 1, results);
-            if (o.checkpoint() != null) checkpoint(o.checkpoint(), optimizer, names, epoch + 1, best, stale);
+            if (o.checkpoint() != null) checkpoint(o.checkpoint(), optimizer, epoch + 1, best, stale);
             if (o.patience() != null && stale >= o.patience()) {
                 out.println("early stopping: " + (nVal > 0 ? "val_loss" : "loss") + " has not improved for " + stale + " epochs");
                 break;
@@ -325,9 +327,9 @@ public final class Trainer {
         return session.gradients();
     }
 
-    private void checkpoint(Path path, Optimizer optimizer, List<String> names, int epoch, double best, int stale) {
+    private void checkpoint(Path path, Optimizer optimizer, int epoch, double best, int stale) {
         LinkedHashMap<String, NdArray> tensors = session.weights();
-        tensors.putAll(optimizer.state(names));
+        tensors.putAll(optimizer.state());
         SafeTensors.write(path, tensors, Map.of("epoch", String.valueOf(epoch), "iterations", String.valueOf(optimizer.iterations()),
             "best", String.valueOf(best), "stale", String.valueOf(stale), "model", info.name()));
     }
