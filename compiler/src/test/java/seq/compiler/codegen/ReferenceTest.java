@@ -23,8 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import seq.compiler.Sources;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Value;
+import seq.compiler.types.Size;
+import seq.compiler.types.TensorType;
 import seq.runtime.io.NdArray;
 import seq.runtime.io.Npy;
 import seq.runtime.model.Net32;
@@ -34,7 +37,8 @@ import seq.runtime.model.Net64;
  * The generated forward pass against an independent NumPy implementation of Keras 3's semantics,
  * on fixed inputs and weights: src/test/resources/reference/make_reference.py writes, per case,
  * x.npy, the weights (named as Keras names them, '/' spelled '__') and the expected output y.npy.
- * The model source of each case below must describe exactly the layers the script's case runs.
+ * The model source of each case below must describe exactly the layers the script's case runs; the sizes the
+ * input names (batch, T) are read off x.npy, which holds int32 ids for an Embedding input.
  * float64 must agree to 1e-9, float32 to 1e-4 (absolute, or relative to the expected value).
  */
 class ReferenceTest {
@@ -73,6 +77,54 @@ class ReferenceTest {
             + " LSTM(5, return_sequences=true)\n"
             + " Dense(2)\n"
             + "}\n"));
+        // GRU: reset_after=true (the Keras 3 default, bias (2, 3 * units)) and false (bias (3 * units)).
+        cases.add(oneLayer("gru_last", 3, "GRU(4)"));
+        cases.add(oneLayer("gru_sequences", 2, "GRU(3, return_sequences=true)"));
+        cases.add(oneLayer("gru_backwards_sequences", 3, "GRU(3, return_sequences=true, go_backwards=true)"));
+        cases.add(oneLayer("gru_backwards_last", 2, "GRU(4, go_backwards=true)"));
+        cases.add(oneLayer("gru_no_bias", 3, "GRU(3, return_sequences=true, use_bias=false)"));
+        cases.add(oneLayer("gru_reset_before_last", 3, "GRU(4, reset_after=false)"));
+        cases.add(oneLayer("gru_reset_before_sequences", 2, "GRU(3, reset_after=false, return_sequences=true)"));
+        cases.add(oneLayer("gru_reset_before_backwards_sequences", 3,
+            "GRU(3, reset_after=false, return_sequences=true, go_backwards=true)"));
+        cases.add(oneLayer("gru_reset_before_no_bias", 3, "GRU(4, reset_after=false, use_bias=false)"));
+        cases.add(oneLayer("gru_relu_hard_sigmoid", 3,
+            "GRU(4, return_sequences=true, activation=\"relu\", recurrent_activation=\"hard_sigmoid\")"));
+        // SimpleRNN: tanh and relu.
+        cases.add(oneLayer("simple_rnn_last", 3, "SimpleRNN(4)"));
+        cases.add(oneLayer("simple_rnn_sequences", 2, "SimpleRNN(3, return_sequences=true)"));
+        cases.add(oneLayer("simple_rnn_backwards_sequences", 3, "SimpleRNN(3, return_sequences=true, go_backwards=true)"));
+        cases.add(oneLayer("simple_rnn_backwards_last", 2, "SimpleRNN(4, go_backwards=true)"));
+        cases.add(oneLayer("simple_rnn_relu_sequences", 3, "SimpleRNN(4, activation=\"relu\", return_sequences=true)"));
+        cases.add(oneLayer("simple_rnn_relu_backwards_last", 3, "SimpleRNN(3, activation=\"relu\", go_backwards=true)"));
+        cases.add(oneLayer("simple_rnn_relu_no_bias", 2, "SimpleRNN(3, activation=\"relu\", return_sequences=true, use_bias=false)"));
+        // Bidirectional: the backward copy's output is flipped back into input order when sequences are returned.
+        cases.add(oneLayer("bidirectional_lstm_concat_sequences", 3, "Bidirectional(LSTM(3, return_sequences=true))"));
+        cases.add(oneLayer("bidirectional_lstm_concat_last", 3, "Bidirectional(LSTM(4))"));
+        cases.add(oneLayer("bidirectional_gru_sum_last", 3, "Bidirectional(GRU(3), merge_mode=\"sum\")"));
+        cases.add(oneLayer("bidirectional_gru_sum_sequences", 2, "Bidirectional(GRU(3, return_sequences=true), merge_mode=\"sum\")"));
+        cases.add(oneLayer("bidirectional_simple_rnn_ave_sequences", 3,
+            "Bidirectional(SimpleRNN(3, return_sequences=true), merge_mode=\"ave\")"));
+        cases.add(oneLayer("bidirectional_gru_reset_before_mul_last", 2, "Bidirectional(GRU(3, reset_after=false), merge_mode=\"mul\")"));
+        // TimeDistributed over [batch, 2, T, 1].
+        cases.add(Arguments.of("time_distributed_dense", "model M(x: [batch, 2, T, 1]) {\n TimeDistributed(Dense(3))\n}\n"));
+        cases.add(Arguments.of("time_distributed_lstm_last", "model M(x: [batch, 2, T, 1]) {\n TimeDistributed(LSTM(3))\n}\n"));
+        cases.add(Arguments.of("time_distributed_lstm_sequences",
+            "model M(x: [batch, 2, T, 1]) {\n TimeDistributed(LSTM(3, return_sequences=true))\n}\n"));
+        // Pooling: strides default to pool_size; "same" ignores the padded steps (max) and leaves them out of the count (average).
+        for (String layer : List.of("MaxPooling1D", "AveragePooling1D")) {
+            String prefix = layer.equals("MaxPooling1D") ? "max_pooling1d_" : "average_pooling1d_";
+            cases.add(oneLayer(prefix + "valid_stride2", 3, layer + "(2)"));
+            cases.add(oneLayer(prefix + "valid_stride1", 2, layer + "(3, strides=1)"));
+            cases.add(oneLayer(prefix + "same_stride2", 3, layer + "(3, strides=2, padding=\"same\")"));
+            cases.add(oneLayer(prefix + "same_stride2_default", 2, layer + "(2, padding=\"same\")"));
+            cases.add(oneLayer(prefix + "same_stride1", 3, layer + "(4, strides=1, padding=\"same\")"));
+        }
+        // Embedding over integer ids, then Dense; Permute and RepeatVector.
+        cases.add(Arguments.of("embedding_dense", "model M(x: i32[batch, T]) {\n Embedding(6, 3)\n Dense(2)\n}\n"));
+        cases.add(oneLayer("permute_2_1", 3, "Permute((2, 1))"));
+        cases.add(Arguments.of("permute_3_1_2", "model M(x: [batch, 2, 3, 4]) -> [batch, 4, 2, 3] {\n Permute((3, 1, 2))\n}\n"));
+        cases.add(Arguments.of("repeat_vector", "model M(x: [batch, 4]) -> [batch, 5, 4] {\n RepeatVector(5)\n}\n"));
         return cases.stream();
     }
 
@@ -109,9 +161,7 @@ class ReferenceTest {
 
     private static void check(String name, String source, Emitter.Precision precision, double tolerance) throws Exception {
         NdArray x = load(name, "x.npy"), y = load(name, "y.npy");
-        Map<String, Integer> sizes = new HashMap<>();
-        sizes.put("batch", Math.toIntExact(x.dim(0)));
-        if (x.rank() == 3) sizes.put("T", Math.toIntExact(x.dim(1)));
+        Map<String, Integer> sizes = sizes(source, x);
         Harness h = new Harness(source, sizes, precision);
         Map<String, Long> env = new HashMap<>();
         sizes.forEach((k, v) -> env.put(k, (long) v));
@@ -165,6 +215,21 @@ class ReferenceTest {
         }
         assertTrue(failures.isEmpty(), name + " " + precision + ": output differs from the reference (tolerance " + tolerance
             + ", worst " + String.format("%.3e", worst) + "):\n" + failures + h.compiled.dump());
+    }
+
+    /** The model input's named sizes (batch, T), read off x.npy's shape where the input declares them. */
+    private static Map<String, Integer> sizes(String source, NdArray x) {
+        TensorType input = Sources.compile(source).models().get(0).inputs().get(0).type();
+        assertEquals(input.rank(), x.rank(), "x.npy's rank is the input's");
+        Map<String, Integer> sizes = new HashMap<>();
+        for (int k = 0; k < input.rank(); k++) {
+            Size d = input.dim(k);
+            if (d.symbols().size() == 1) {
+                String symbol = d.symbols().iterator().next();
+                if (d.equals(Size.sym(symbol))) sizes.put(symbol, Math.toIntExact(x.dim(k)));
+            }
+        }
+        return sizes;
     }
 
     /** The fixture's data after checking that its shape is the value's. */
