@@ -21,6 +21,7 @@ import seq.compiler.diag.Diagnostic;
 import seq.compiler.diag.Renderer;
 import seq.compiler.diag.SourceFile;
 import seq.compiler.report.Explain;
+import seq.compiler.ir.Flops;
 import seq.compiler.ir.Lowering;
 import seq.compiler.pack.TrainerJar;
 import seq.compiler.report.Summary;
@@ -171,6 +172,9 @@ public final class Main implements Runnable {
         @Option(names = {"-o", "--out"}, paramLabel = "OUT.jar", description = "The jar to write (default: the file's name with .jar).") Path out;
         @Option(names = "--model", paramLabel = "NAME") String model;
         @Option(names = "--dump-ir", description = "Print the IR before and after differentiation.") boolean dumpIr;
+        @Option(names = "--flops", description = "Print the FLOPs of one sample's forward and backward pass (sizes from --size).") boolean flops;
+        @Option(names = "--size", paramLabel = "NAME=N", description = "A size for --flops, e.g. --size T=64; the batch counts as 1.")
+        java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() {
@@ -178,8 +182,18 @@ public final class Main implements Runnable {
             if (report(r, spec.commandLine().getErr())) return 1;
             CheckedModel m = pick(r, model);
             Path jar = out != null ? out : Path.of(file.getFileName().toString().replaceAll("\\.seq$", "") + ".jar");
-            buildJar(m, jar, spec.commandLine().getOut(), dumpIr);
+            TrainerJar.Built built = buildJar(m, jar, spec.commandLine().getOut(), dumpIr);
             spec.commandLine().getOut().println("built " + jar + " (run it with `java -jar " + jar + " fit ...`)");
+            if (flops) {
+                Flops.Count count;
+                try {
+                    count = Flops.perSample(built.f32().graph(), built.f32().backward().ops(), sizes);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--flops: " + e.getMessage() + "; give it with --size NAME=N");
+                }
+                spec.commandLine().getOut().println("flops per sample (forward+backward): " + count.total());
+                spec.commandLine().getOut().println("  of which products (matmul, conv1d, recurrences): " + count.products());
+            }
             return 0;
         }
     }

@@ -1,0 +1,75 @@
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import seq.runtime.Model;
+import seq.runtime.io.NdArray;
+import seq.runtime.io.Npy;
+import seq.runtime.train.Trainer;
+
+/**
+ * Trains the model of the trainer jar on the class path through its Java API and prints, for each
+ * epoch, its wall time, the bytes the training thread allocated and the collections that ran.
+ * Epoch boundaries are the trainer's own progress lines ("Epoch k/N" before an epoch, the summary
+ * line after it), so nothing in the runtime changes to be measured.
+ *
+ * usage: java -cp MODEL.jar:DIR SeqBench X.npy Y.npy EPOCHS BATCH
+ * prints: epoch K SECONDS ALLOCATED_BYTES GC_COUNT GC_MILLIS   (one line per epoch)
+ */
+public final class SeqBench {
+    /** Collects a timestamp, the thread's allocation and GC counters at the end of every line the trainer prints. */
+    static final class Marks extends OutputStream {
+        final List<long[]> marks = new ArrayList<>();
+        final List<String> lines = new ArrayList<>();
+        private final StringBuilder line = new StringBuilder();
+        private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private final long thread = Thread.currentThread().getId();
+
+        @Override public void write(int b) {
+            if (b != '\n') {
+                line.append((char) b);
+                return;
+            }
+            long now = System.nanoTime();
+            long allocated = threads.getThreadAllocatedBytes(thread);
+            long count = 0, millis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += gc.getCollectionCount();
+                millis += gc.getCollectionTime();
+            }
+            marks.add(new long[] {now, allocated, count, millis});
+            lines.add(line.toString());
+            line.setLength(0);
+        }
+    }
+
+    public static void main(String[] args) {
+        NdArray x = Npy.read(Path.of(args[0])), y = Npy.read(Path.of(args[1]));
+        int epochs = Integer.parseInt(args[2]), batch = Integer.parseInt(args[3]);
+        Model model = Model.load().initialize(1);
+        Marks marks = new Marks();
+        PrintStream progress = new PrintStream(marks, true);
+        model.fit(x, y, new Trainer.FitOptions(epochs, batch, 0.0, 1L, null, false, null, null), progress);
+        progress.flush();
+        int epoch = 0;
+        long[] start = null;
+        for (int k = 0; k < marks.lines.size(); k++) {
+            String l = marks.lines.get(k);
+            if (l.startsWith("Epoch ")) {
+                start = marks.marks.get(k);
+            } else if (start != null && l.contains("/step")) {
+                long[] end = marks.marks.get(k);
+                epoch++;
+                System.out.printf(Locale.ROOT, "epoch %d %.6f %d %d %d  %s%n", epoch, (end[0] - start[0]) / 1e9, end[1] - start[1],
+                    end[2] - start[2], end[3] - start[3], l.replaceAll("^.*/step", "").trim());
+                start = null;
+            }
+        }
+        if (epoch != epochs) throw new IllegalStateException("expected " + epochs + " epochs in the trainer's output, found " + epoch);
+    }
+}

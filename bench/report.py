@@ -1,0 +1,156 @@
+"""Turns the raw outputs of bench/run into one Markdown table (printed), and with --write-docs puts
+it into docs/performance.md between the markers <!-- bench:begin --> and <!-- bench:end -->.
+
+usage: report.py RESULTS_DIR [--write-docs docs/performance.md]
+"""
+import math
+import re
+import statistics
+import sys
+from pathlib import Path
+
+TITLES = {
+    "model1": "1 · stacked LSTM, x [b, 40, 1]",
+    "model4": "4 · Conv1D + 2 × LSTM(64), T = 64",
+    "model5": "5 · Conv1D(100, 10) over 128 × 9",
+    "large": "large · 2 × LSTM(256), x [b, 100, 32]",
+}
+# The issue's targets: Seq's samples/s over PyTorch's, and for the large model a share of the peak.
+TARGETS = {"model1": 10.0, "model4": 5.0, "model5": 1.5, "large": 1.0}
+PEAK_TARGET = 0.30
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def read(path):
+    return Path(path).read_text().strip()
+
+
+def epochs(path):
+    """(seconds, allocated bytes, GC count) of each epoch; torch's lines carry only the seconds."""
+    rows = []
+    for line in read(path).splitlines():
+        f = line.split()
+        if f and f[0] == "epoch":
+            alloc = int(f[3]) if len(f) > 5 and f[3].isdigit() else None
+            gcs = int(f[4]) if alloc is not None else None
+            rows.append((float(f[2]), alloc, gcs))
+    return rows
+
+
+def steady(rows):
+    """The epochs after the first, which carries the JIT's or PyTorch's warm-up."""
+    return rows[1:] if len(rows) > 1 else rows
+
+
+def rss_mb(path):
+    return int(read(path).splitlines()[-1].split()[0]) / 1024
+
+
+def fmt(v, digits=3):
+    if v is None:
+        return "–"
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.{max(0, digits - 1 - int(math.floor(math.log10(abs(v)))))}f}"
+
+
+def size(nbytes):
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.1f} {unit}"
+    return f"{nbytes:.0f} B"
+
+
+def main():
+    out = Path(sys.argv[1])
+    docs = Path(sys.argv[sys.argv.index("--write-docs") + 1]) if "--write-docs" in sys.argv else None
+    machine = dict(line.split(" ", 1) for line in read(out / "machine.txt").splitlines())
+    probes = []
+    if (out / "probe.txt").exists():
+        for line in read(out / "probe.txt").splitlines():
+            kind, threads, gflops, bits = line.split()
+            probes.append((kind, int(threads), float(gflops), int(bits)))
+    peak = max(probes, key=lambda p: p[2]) if probes else None
+    peak_gflops = peak[2] if peak else None
+
+    lines = []
+    rows = []
+    gaps = []
+    for spec in read(out / "models.txt").splitlines():
+        name, n, batch, ep, torch_ep, _ = spec.split()
+        n, batch = int(n), int(batch)
+        steps = math.ceil(n / batch)
+        text = read(out / f"flops_{name}.txt")
+        flops = int(re.search(r"flops per sample \(forward\+backward\): (\d+)", text).group(1))
+        ours = epochs(out / f"seq_{name}.out")
+        ours_s = statistics.median(e[0] for e in steady(ours))
+        ours_rate = n / ours_s
+        alloc = statistics.median(e[1] for e in steady(ours)) / steps
+        gcs = sum(e[2] for e in steady(ours))
+        torch = {}
+        for t in (1, 2):
+            rs = epochs(out / f"torch_{name}_t{t}.out")
+            torch[t] = (n / statistics.median(e[0] for e in steady(rs)), rss_mb(out / f"torch_{name}_t{t}.time"))
+        best = max(torch, key=lambda t: torch[t][0])
+        torch_rate, torch_rss = torch[best]
+        ratio = ours_rate / torch_rate
+        gf, tgf = flops * ours_rate / 1e9, flops * torch_rate / 1e9
+        first = float(read(out / f"first_{name}.txt"))
+        opencl = read(out / f"opencl_{name}.txt")
+        title = f"{TITLES[name]}; {n:,} samples, batch {batch}; {fmt(flops / 1e6)} MFLOP/sample"
+        pct = lambda g: f"{fmt(100 * g / peak_gflops, 2)}%" if peak_gflops else "–"
+        rows.append([title, "jvm", fmt(ours_rate), f"{fmt(ratio)}×", fmt(gf), pct(gf), f"{rss_mb(out / f'seq_{name}.time'):.0f} MB",
+                     f"{first:.2f} s", f"{size(alloc)} ({gcs} GCs)"])
+        rows.append(["", "opencl", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a" if opencl.startswith("n/a") else "not timed"])
+        rows.append(["", f"PyTorch CPU, {best} thread{'s' if best > 1 else ''}", fmt(torch_rate), "1×", fmt(tgf), pct(tgf),
+                     f"{torch_rss:.0f} MB", "–", "–"])
+        other = 3 - best
+        gaps.append((name, ratio, gf, torch, best, other))
+
+    header = ["model", "device", "samples/s", "ours ÷ PyTorch", "GFLOP/s", "% of peak", "peak RSS", "first batch",
+              "allocated per step (GCs), steady state"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    for r in rows:
+        lines.append("| " + " | ".join(r) + " |")
+    lines.append("")
+    lines.append("| model | target (ours ÷ PyTorch) | measured | short by | PyTorch 1 thread, samples/s | 2 threads |")
+    lines.append("|---|---|---|---|---|---|")
+    for name, ratio, gf, torch, best, other in gaps:
+        target = TARGETS[name]
+        lines.append(f"| {name} | ≥ {target:g}× | {fmt(ratio)}× | {fmt(target / ratio)}× | {fmt(torch[1][0])} | {fmt(torch[2][0])} |")
+        if name == "large" and peak_gflops:
+            share = gf / peak_gflops
+            lines.append(f"| large | ≥ {100 * PEAK_TARGET:.0f}% of peak | {fmt(100 * share, 2)}% | {fmt(PEAK_TARGET / share)}× | | |")
+    lines.append("")
+    epochs_text = ", ".join(f"{spec.split()[0]} {spec.split()[3]}" for spec in read(out / "models.txt").splitlines())
+    torch_epochs = sorted({spec.split()[4] for spec in read(out / "models.txt").splitlines()})
+    lines.append(f"samples/s: samples per epoch over the median epoch time, the first epoch (JIT, PyTorch's warm-up) left out; "
+                 f"epochs of the Seq trainer: {epochs_text}; of PyTorch: {', '.join(torch_epochs)}. "
+                 "GFLOP/s: the compiler's count (`seqc build --flops`) times samples/s, for both. "
+                 "First batch: `java -jar MODEL.jar fit` on one batch, from process start to exit. "
+                 "Allocation: bytes the training thread allocated per step, and collections, in the timed epochs.")
+    lines.append("")
+    kinds = {"c": "C", "java": "Java Vector API"}
+    probe_text = "; ".join(f"{kinds.get(k, k)}, {t} thread{'s' if t > 1 else ''}: {g:.0f} GFLOP/s ({b}-bit)" for k, t, g, b in probes)
+    lines.append(f"Peak: {peak_gflops:.0f} GFLOP/s, the best FMA probe ({probe_text})." if peak else "Peak: no probe ran.")
+    lines.append(f"Machine: {machine.get('cpu')}, {machine.get('cores')} cores, {machine.get('memory_gib')} GiB; "
+                 f"{machine.get('java')}; PyTorch {machine.get('torch')} (Python {machine.get('python')}). "
+                 f"Load average {machine.get('load_before')} before, {machine.get('load_after')} after; "
+                 f"{machine.get('date')}; the run took {machine.get('seconds')} s.")
+    table = "\n".join(lines)
+    print(table)
+    if docs:
+        block = f"{BEGIN}\n{table}\n{END}"
+        text = docs.read_text() if docs.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+        if BEGIN not in text or END not in text:
+            sys.exit(f"report.py: {docs} has no {BEGIN} ... {END} block to replace")
+        start, end = text.index(BEGIN), text.index(END) + len(END)
+        docs.write_text(text[:start] + block + text[end:])
+        print(f"\nwrote the table into {docs}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

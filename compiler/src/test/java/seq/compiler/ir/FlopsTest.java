@@ -1,0 +1,90 @@
+package seq.compiler.ir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import seq.compiler.Backend;
+import seq.compiler.Frontend;
+import seq.compiler.Sources;
+import seq.compiler.codegen.asm.Emitter;
+
+class FlopsTest {
+    private static Backend.Result compile(String source) {
+        Frontend.Result r = Sources.compile(source);
+        if (r.diagnostics().hasErrors()) throw new AssertionError(r.diagnostics().sorted().get(0).message());
+        return Backend.compile(r.models().get(0), "seq/gen/Flops", Emitter.Precision.F32, null);
+    }
+
+    /** The FLOPs of the ops with this label, forward and backward together. */
+    private static long labelled(Backend.Result c, String label, Map<String, Long> sizes) {
+        long n = 0;
+        for (List<Op> ops : List.of(c.graph().ops(), c.backward().ops())) {
+            for (Op op : ops) if (op instanceof KernelOp k && k.label().equals(label)) n += Flops.of(op, sizes);
+        }
+        return n;
+    }
+
+    @Test
+    void denseCountsEachProductTwicePerMultiplyAdd() {
+        Backend.Result c = compile("model D(x: [batch, 8]) -> [batch, 2] {\n  Dense(4, activation=\"relu\")\n  Dense(2)\n}\n");
+        Map<String, Long> sizes = Map.of("batch", 3L);
+        // Forward: 8·4 and 4·2 multiply-adds per sample.
+        assertEquals(3 * (2 * 8 * 4 + 2 * 4 * 2), labelled(c, "matmul", sizes));
+        // Both weights' gradients; the input's only for the second layer (x needs none).
+        assertEquals(3 * (2 * 8 * 4 + 2 * 4 * 2), labelled(c, "matmul_dw", sizes));
+        assertEquals(3 * (2 * 4 * 2), labelled(c, "matmul_dx", sizes));
+        Flops.Count count = Flops.of(c.graph(), c.backward().ops(), sizes);
+        assertEquals(3 * (64 + 16 + 64 + 16 + 16), count.products());
+        // Element-wise: relu(x + b) is 2 FLOPs per element, x + b one.
+        long biases = 0;
+        for (Op op : c.graph().ops()) if (op instanceof seq.compiler.ir.ops.Elementwise.Map) biases += Flops.of(op, sizes);
+        assertEquals(3 * (2 * 4 + 2), biases);
+        // Every op is linear in the batch but the loss's division by the count, once forward and once backward.
+        Flops.Count one = Flops.perSample(c.graph(), c.backward().ops(), Map.of());
+        assertEquals(3 * (one.total() - 2) + 2, count.total());
+        assertEquals(count.products(), 3 * one.products());
+    }
+
+    @Test
+    void lstmCountsInputAndRecurrentProductsEveryStep() {
+        Backend.Result c = compile("model L(x: [batch, T, 3]) -> [batch, 4] {\n"
+            + "  LSTM(5, return_sequences=true)\n  LSTM(4)\n}\n");
+        Map<String, Long> sizes = Map.of("batch", 2L, "T", 7L);
+        long b = 2, t = 7;
+        // First layer: D = 3, U = 5, G = 20; second: D = 5, U = 4, G = 16.
+        long forward1 = 2 * b * t * 20 * (3 + 5), forward2 = 2 * b * t * 16 * (5 + 4);
+        assertEquals(forward1 + forward2, labelled(c, "lstm", sizes));
+        // Backward: the weights' gradients (as forward), the hidden state's (U), and the input's (D) where it has one.
+        long back1 = forward1 + 2 * b * t * 20 * 5;
+        long back2 = forward2 + 2 * b * t * 16 * 4 + 2 * b * t * 16 * 5;
+        assertEquals(back1 + back2, labelled(c, "lstm_d", sizes));
+        assertEquals(forward1 + forward2 + back1 + back2, Flops.of(c.graph(), c.backward().ops(), sizes).products());
+        assertEquals((forward1 + forward2 + back1 + back2) / b, Flops.perSample(c.graph(), c.backward().ops(), Map.of("T", 7L)).products());
+    }
+
+    @Test
+    void everyExampleModelIsCounted() throws Exception {
+        for (java.nio.file.Path file : Sources.exampleFiles()) {
+            if (file.toString().contains("/errors/")) continue;
+            Frontend.Result r = Frontend.run(new seq.compiler.diag.SourceFile(file.toString(), java.nio.file.Files.readString(file)));
+            for (var model : r.models()) {
+                Backend.Result c = Backend.compile(model, "seq/gen/Flops", Emitter.Precision.F32, null);
+                Map<String, Long> sizes = new java.util.HashMap<>();
+                for (String symbol : c.plan().symbols()) sizes.put(symbol, 64L);
+                Flops.Count count = Flops.perSample(c.graph(), c.backward().ops(), sizes);
+                if (count.products() <= 0 || count.total() <= count.products()) throw new AssertionError(file + ": " + count);
+            }
+        }
+    }
+
+    @Test
+    void aMissingSizeIsNamed() {
+        Backend.Result c = compile("model L(x: [batch, T, 3]) -> [batch, 4] {\n  LSTM(4)\n}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Flops.perSample(c.graph(), c.backward().ops(), Map.of()));
+        assertEquals("no value for size `T`", e.getMessage());
+    }
+}
