@@ -16,12 +16,12 @@ import seq.compiler.types.Size;
  * <ul>
  *   <li>a multiply-add is 2 FLOPs;</li>
  *   <li>products, from each op's label and sizes: {@code matmul}, {@code matmul_dx} and {@code matmul_dw}
- *       2·M·K·N each; {@code conv1d} 2·B·L·K·C·F (every tap, padding included), its backward that
- *       again for the kernel's gradient and once more when it writes the input's; a recurrence
- *       2·B·T·G·(D + U) (the input and recurrent products of every step, the first step's with
- *       h₀ = 0 included), its backward that for the weights' gradients plus 2·B·T·G·U for the hidden
- *       state's and 2·B·T·G·D when it writes the input's. Their biases and gate nonlinearities are
- *       not counted;</li>
+ *       2·M·K·N each; {@code conv1d} 2·B·L·K·C·F (every tap, padding included), {@code conv1d_dw} (the
+ *       kernel's gradient) and {@code conv1d_dx} (the input's) the same; a recurrence (whose
+ *       input product is a matmul) 2·B·T·G·U for the recurrent product of every step, the first
+ *       step's with h₀ = 0 included, its backward the same for the hidden state's gradient, and
+ *       {@code recurrent_du} 2·B·(T − S0)·U·N for the recurrent kernel's gradient (S0 = 1 where step 0 has no h₋₁). Their biases and gate
+ *       nonlinearities are not counted;</li>
  *   <li>every other op (element-wise maps and their VJPs, softmax, pooling, the loss): one FLOP for
  *       each real + − × ÷, min, max and function call its kernel evaluates, times the trips of the
  *       loops around it; of a branch, the costlier side.</li>
@@ -90,8 +90,9 @@ public final class Flops {
     }
 
     /** The labels of the product kernels, counted by formula rather than by walking their loops. */
-    private static final Set<String> PRODUCTS = Set.of("matmul", "matmul_dx", "matmul_dw", "conv1d", "conv1d_d",
-        "lstm", "lstm_d", "gru", "gru_d", "gru_reset_before", "gru_reset_before_d", "simple_rnn", "simple_rnn_d");
+    private static final Set<String> PRODUCTS = Set.of("matmul", "matmul_dx", "matmul_dw", "conv1d", "conv1d_dx", "conv1d_dw",
+        "lstm", "lstm_d", "gru", "gru_d", "gru_reset_before", "gru_reset_before_d", "simple_rnn", "simple_rnn_d",
+        "recurrent_du");
 
     private static boolean isProduct(Op op) {
         return op instanceof KernelOp k && PRODUCTS.contains(k.label());
@@ -110,17 +111,12 @@ public final class Flops {
 
     /** A product kernel's FLOPs from its bound sizes. */
     private static long product(KernelOp op, Map<String, Long> ints) {
-        boolean dx = op.arrayNames().contains("dx");
         long b = get(ints, op.label().startsWith("matmul") ? "M" : "B");
         return switch (op.label()) {
             case "matmul", "matmul_dx", "matmul_dw" -> 2 * b * get(ints, "K") * get(ints, "N");
-            case "conv1d" -> 2 * b * get(ints, "L") * get(ints, "K") * get(ints, "C") * get(ints, "F");
-            case "conv1d_d" -> 2 * b * get(ints, "L") * get(ints, "K") * get(ints, "C") * get(ints, "F") * (dx ? 2 : 1);
-            default -> {
-                long steps = 2 * b * get(ints, "T") * get(ints, "G");
-                long forward = steps * (get(ints, "D") + get(ints, "U"));
-                yield op.label().endsWith("_d") ? forward + steps * get(ints, "U") + (dx ? steps * get(ints, "D") : 0) : forward;
-            }
+            case "conv1d", "conv1d_dx", "conv1d_dw" -> 2 * b * get(ints, "L") * get(ints, "K") * get(ints, "C") * get(ints, "F");
+            case "recurrent_du" -> 2 * b * (get(ints, "T") - get(ints, "S0")) * get(ints, "U") * get(ints, "N");
+            default -> 2 * b * get(ints, "T") * get(ints, "G") * get(ints, "U");
         };
     }
 

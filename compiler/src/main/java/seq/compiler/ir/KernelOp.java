@@ -11,10 +11,20 @@ import seq.compiler.types.Size;
 /**
  * The one concrete op: a kernel over named arrays and sizes, plus the rule that gives its
  * vector-Jacobian product. The op families in {@code ir.ops} build these, each next to its VJP.
+ *
+ * <p>{@code parallel}, when not null, names the loop variable over which the kernel is data-parallel:
+ * its body is integer {@code let}s followed by loops {@code for (parallel = 0; parallel < bound; ...)}
+ * whose iterations read and write disjoint rows. Such a kernel can run with one work item per
+ * iteration (an OpenCL kernel); the others run on the JVM only.
  */
 public record KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
-                       List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule)
-        implements Op {
+                       List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule,
+                       String parallel) implements Op {
+    public KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
+                    List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule) {
+        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, null);
+    }
+
     public KernelOp {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);

@@ -19,17 +19,20 @@ public final class GRU extends Recurrent {
 
     @Override public Value lower(Layer layer, Value x, List<Weight> weights, boolean backwards, Lowering ir) {
         Size batch = x.shape().get(0), steps = x.shape().get(1), units = Size.of(layer.args().integer("units"));
+        boolean resetAfter = layer.args().bool("reset_after");
         Gru.Saved saved = new Gru.Saved(
+            saved(ir, layer, "xw", batch, steps, units.times(3)),
             saved(ir, layer, "xz", batch, steps, units.times(3)),
             saved(ir, layer, "hz", batch, steps, units.times(3)),
             saved(ir, layer, "h", batch, steps, units),
+            resetAfter ? null : saved(ir, layer, "rh", batch, steps, units),
             saved(ir, layer, "dh", batch, units),
-            saved(ir, layer, "dz", batch, units.times(3)),
-            saved(ir, layer, "dzc", batch, units));
+            saved(ir, layer, "dzc", batch, units),
+            saved(ir, layer, "dhz", batch, steps, units.times(3)));
         Value bias = ir.weight(layer, "bias", weights);
         Value y = ir.value(layer.name(), outputDims(layer, x));
-        ir.add(Gru.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,
-            config(layer, backwards, bias != null), layer.args().bool("reset_after"), layer.span()));
+        Gru.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,
+            config(layer, backwards, bias != null), resetAfter, layer.span()).forEach(ir::add);
         return y;
     }
 }

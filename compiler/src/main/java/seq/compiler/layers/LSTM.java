@@ -15,16 +15,16 @@ public final class LSTM extends Recurrent {
     @Override public Value lower(Layer layer, Value x, List<Weight> weights, boolean backwards, Lowering ir) {
         Size batch = x.shape().get(0), steps = x.shape().get(1), units = Size.of(layer.args().integer("units"));
         Lstm.Saved saved = new Lstm.Saved(
+            saved(ir, layer, "xw", batch, steps, units.times(4)),
             saved(ir, layer, "z", batch, steps, units.times(4)),
             saved(ir, layer, "c", batch, steps, units),
             saved(ir, layer, "h", batch, steps, units),
             saved(ir, layer, "dh", batch, units),
-            saved(ir, layer, "dc", batch, units),
-            saved(ir, layer, "dz", batch, units.times(4)));
+            saved(ir, layer, "dc", batch, units));
         Value bias = ir.weight(layer, "bias", weights);
         Value y = ir.value(layer.name(), outputDims(layer, x));
-        ir.add(Lstm.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,
-            config(layer, backwards, bias != null), layer.span()));
+        Lstm.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,
+            config(layer, backwards, bias != null), layer.span()).forEach(ir::add);
         return y;
     }
 }

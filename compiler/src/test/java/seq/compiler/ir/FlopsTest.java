@@ -55,14 +55,20 @@ class FlopsTest {
         Map<String, Long> sizes = Map.of("batch", 2L, "T", 7L);
         long b = 2, t = 7;
         // First layer: D = 3, U = 5, G = 20; second: D = 5, U = 4, G = 16.
-        long forward1 = 2 * b * t * 20 * (3 + 5), forward2 = 2 * b * t * 16 * (5 + 4);
-        assertEquals(forward1 + forward2, labelled(c, "lstm", sizes));
-        // Backward: the weights' gradients (as forward), the hidden state's (U), and the input's (D) where it has one.
-        long back1 = forward1 + 2 * b * t * 20 * 5;
-        long back2 = forward2 + 2 * b * t * 16 * 4 + 2 * b * t * 16 * 5;
-        assertEquals(back1 + back2, labelled(c, "lstm_d", sizes));
-        assertEquals(forward1 + forward2 + back1 + back2, Flops.of(c.graph(), c.backward().ops(), sizes).products());
-        assertEquals((forward1 + forward2 + back1 + back2) / b, Flops.perSample(c.graph(), c.backward().ops(), Map.of("T", 7L)).products());
+        long input1 = 2 * b * t * 3 * 20, input2 = 2 * b * t * 5 * 16;
+        long recurrent1 = 2 * b * t * 20 * 5, recurrent2 = 2 * b * t * 16 * 4;
+        // The input products of every step are matmuls: forward, and the kernel's and (second layer) input's gradients.
+        assertEquals(input1 + input2, labelled(c, "matmul", sizes));
+        assertEquals(input1 + input2, labelled(c, "matmul_dw", sizes));
+        assertEquals(input2, labelled(c, "matmul_dx", sizes));
+        // Each step's recurrent product, forward and back to the hidden state, and the recurrent kernel's gradient
+        // over the steps after the first.
+        assertEquals(recurrent1 + recurrent2, labelled(c, "lstm", sizes));
+        assertEquals(recurrent1 + recurrent2, labelled(c, "lstm_d", sizes));
+        assertEquals(2 * b * (t - 1) * 5 * 20 + 2 * b * (t - 1) * 4 * 16, labelled(c, "recurrent_du", sizes));
+        long all = 3 * input1 + 3 * input2 - input1 + 2 * (recurrent1 + recurrent2) + 2 * b * (t - 1) * (5 * 20 + 4 * 16);
+        assertEquals(all, Flops.of(c.graph(), c.backward().ops(), sizes).products());
+        assertEquals(all / b, Flops.perSample(c.graph(), c.backward().ops(), Map.of("T", 7L)).products());
     }
 
     @Test

@@ -62,34 +62,36 @@ public final class Conv1d {
             kernel.shape().get(0));
         List<String> intNames = List.of("B", "Tin", "C", "L", "F", "K");
         return new KernelOp("conv1d", span, ins, List.of(y), names, ints, intNames, body,
-            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g));
+            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0");
     }
 
+    /**
+     * The input's gradient (one pass per sample, which only writes that sample's rows of dx), the kernel's
+     * (one pass per kernel row (k, c), over every sample and output step) and the bias's (a column sum of dy).
+     */
     private static List<Op> backward(Value x, Value kernel, Value bias, Value y, Config cfg, Span span, List<Size> ints,
                                      List<String> intNames, Grads g) {
-        boolean dxWanted = g.of(x) != null;
-        List<Stmt> perChannel = new ArrayList<>(List.of(
-            let("xv", Type.REAL, at("x", X_AT)),
-            let("acc", Type.REAL, r(0)),
-            loop("f", v("F"),
-                let("dyv", Type.REAL, at("dy", Y_AT)),
-                addTo("dw", W_AT, mul(v("xv"), v("dyv"))),
-                set("acc", add(v("acc"), mul(v("dyv"), at("w", W_AT)))))));
-        if (dxWanted) perChannel.add(addTo("dx", X_AT, v("acc")));
-        List<Stmt> body = new ArrayList<>();
-        body.add(let("P", Type.INT, pad(cfg)));
-        body.add(taps(cfg, List.of(new For("c", i(0), v("C"), perChannel))));
-        List<Value> writes = new ArrayList<>(List.of(g.of(kernel)));
-        List<String> names = new ArrayList<>(List.of("x", "w", "dy", "dw"));
-        if (cfg.bias()) {
-            body.add(loop("b0", v("B"), loop("t", v("L"), loop("f", v("F"), addTo("db", v("f"), at("dy", Y_AT))))));
-            writes.add(g.of(bias));
-            names.add("db");
+        List<Op> ops = new ArrayList<>();
+        Value dy = g.of(y);
+        if (g.of(x) != null) {
+            List<Stmt> body = List.of(let("P", Type.INT, pad(cfg)), taps(cfg, List.of(loop("c", v("C"),
+                let("acc", Type.REAL, r(0)),
+                loop("f", v("F"), set("acc", add(v("acc"), mul(at("dy", Y_AT), at("w", W_AT))))),
+                addTo("dx", X_AT, v("acc"))))));
+            ops.add(new KernelOp("conv1d_dx", span, List.of(kernel, dy), List.of(g.of(x)), List.of("w", "dy", "dx"), ints, intNames,
+                body, null, "b0"));
         }
-        if (dxWanted) {
-            writes.add(g.of(x));
-            names.add("dx");
-        }
-        return List.of(new KernelOp("conv1d_d", span, List.of(x, kernel, g.of(y)), writes, names, ints, intNames, body, null));
+        List<Stmt> perKernelRow = List.of(
+            let("k", Type.INT, div(v("kc"), v("C"))),
+            let("c", Type.INT, new Bin('%', v("kc"), v("C"))),
+            loop("b0", v("B"), loop("t", v("L"),
+                let("src", Type.INT, sub(add(mul(v("t"), i(cfg.stride())), mul(v("k"), i(cfg.dilation()))), v("P"))),
+                new If(new And(cmp(">=", v("src"), i(0)), cmp("<", v("src"), v("Tin"))), List.of(
+                    let("xv", Type.REAL, at("x", X_AT)),
+                    loop("f", v("F"), addTo("dw", W_AT, mul(v("xv"), at("dy", Y_AT))))), List.of()))));
+        ops.add(new KernelOp("conv1d_dw", span, List.of(x, dy), List.of(g.of(kernel)), List.of("x", "dy", "dw"), ints, intNames,
+            List.of(let("P", Type.INT, pad(cfg)), new For("kc", i(0), mul(v("K"), v("C")), perKernelRow)), null, "kc"));
+        if (cfg.bias()) ops.add(ColumnSum.of(dy, g.of(bias), Size.of(0), span));
+        return ops;
     }
 }

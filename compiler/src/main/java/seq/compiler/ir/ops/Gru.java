@@ -13,24 +13,28 @@ import seq.compiler.ir.Value;
 import seq.compiler.types.Size;
 
 /**
- * Keras's GRU as one op with the time loop inside the kernel, gates z (update), r (reset), h
- * (candidate) in Keras's column order. Per step the input part xz = x_t·W + b_in and the recurrent
- * part hz are saved separately, because the reset gate scales only the recurrent part of the candidate:
+ * Keras's GRU: xw = x·W for every step at once, then a kernel with the time loop inside, gates z
+ * (update), r (reset), h (candidate) in Keras's column order. Per step the input part xz = xw_t + b_in
+ * and the recurrent part hz are saved separately, because the reset gate scales only the recurrent
+ * part of the candidate:
  * <ul>
  *   <li>reset_after (Keras 3's default): hz = h_{t-1}·U + b_rec, hh = act(xz_h + r ⊙ hz_h);</li>
  *   <li>otherwise: hz_zr = h_{t-1}·U_zr, hz_h = (r ⊙ h_{t-1})·U_h, hh = act(xz_h + hz_h), b_in being the only bias.</li>
  * </ul>
  * Then z = σ(xz_z + hz_z), r = σ(xz_r + hz_r) and h_t = z ⊙ h_{t-1} + (1 − z) ⊙ hh. The backward
- * kernel is the reverse time loop over the saved tensors.
+ * kernel is the reverse time loop over the saved tensors; it writes each step's input-part gradient
+ * into xw's gradient and its recurrent-part gradient into {@code dhz}, the rows U's and the biases'
+ * gradients are reduced from (see {@link Recurrence}).
  */
 public final class Gru {
     private Gru() {}
 
     /**
-     * What the forward op saves (input and recurrent parts, hidden states), and the backward op's
-     * per-sample scratch rows: dh, dz for the pre-activations, and dzc for the candidate's recurrent product.
+     * What the forward op saves: the input product xw, the input and recurrent parts, the hidden states,
+     * and (reset_before only, else null) r ⊙ h_{t-1}; the backward op's per-sample scratch rows dh and
+     * dzc (the candidate's recurrent product), and dhz, every step's recurrent-part gradient.
      */
-    public record Saved(Value xz, Value hz, Value h, Value dh, Value dz, Value dzc) {}
+    public record Saved(Value xw, Value xz, Value hz, Value h, Value rh, Value dh, Value dzc, Value dhz) {}
 
     private static final Expr U2 = mul(i(2), v("U"));
 
@@ -38,17 +42,18 @@ public final class Gru {
     private static Expr xz(int gate, Expr k) { return at("xz", add(Z_ROW, add(mul(i(gate), v("U")), k))); }
     private static Expr hz(int gate, Expr k) { return at("hz", add(Z_ROW, add(mul(i(gate), v("U")), k))); }
 
-    public static Op of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, boolean resetAfter,
-                        Span span) {
+    public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
+                              boolean resetAfter, Span span) {
         Size units = recurrent.shape().get(0);
         UnaryOperator<Expr> rec = cfg.recurrentActivation();
-        List<Stmt> step = new ArrayList<>(inputProduct(cfg, "xz", "b"));
+        List<Stmt> step = new ArrayList<>(List.of(startStep(cfg, "xz", "b")));
         step.add(loop("j", v("G"), store("hz", add(Z_ROW, v("j")), cfg.bias() && resetAfter ? at("b", add(v("G"), v("j"))) : r(0))));
         Expr hPrev = at("hs", idx(PREV, v("U"), v("k")));
         step.add(when(HAS_PREV, project("k", v("U"), hPrev, "u", i(0), resetAfter ? v("G") : U2, "hz", Z_ROW)));
         if (!resetAfter) {
-            step.add(when(HAS_PREV, project("k", v("U"), mul(rec.apply(add(xz(1, v("k")), hz(1, v("k")))), hPrev),
-                "u", U2, v("U"), "hz", add(Z_ROW, U2))));
+            Expr rhAt = idx(ROW, v("U"), v("k"));
+            step.add(loop("k", v("U"), store("rh", rhAt, select(HAS_PREV, mul(rec.apply(add(xz(1, v("k")), hz(1, v("k")))), hPrev), r(0)))));
+            step.add(when(HAS_PREV, project("k", v("U"), at("rh", rhAt), "u", U2, v("U"), "hz", add(Z_ROW, U2))));
         }
         step.add(loop("q", v("U"),
             let("zg", Type.REAL, rec.apply(add(xz(0, v("q")), hz(0, v("q"))))),
@@ -57,16 +62,18 @@ public final class Gru {
             let("hv", Type.REAL, add(mul(v("zg"), previous(v("q"))), mul(sub(r(1), v("zg")), v("hh")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
-        Arrays arrays = Arrays.cell(x, kernel, recurrent);
+        Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("xz", saved.xz()).write("hz", saved.hz()).write("hs", saved.h());
+        if (!resetAfter) arrays.write("rh", saved.rh());
         List<Size> ints = ints(x, units, 3);
-        return arrays.op(resetAfter ? "gru" : "gru_reset_before", span, ints, forward(cfg, step),
-            g -> List.of(backward(x, kernel, recurrent, bias, y, saved, cfg, resetAfter, span, ints, g)));
+        return List.of(inputProduct(x, kernel, saved.xw(), span),
+            arrays.op(resetAfter ? "gru" : "gru_reset_before", span, ints, forward(cfg, step),
+                g -> backward(recurrent, bias, y, saved, cfg, resetAfter, span, ints, g)));
     }
 
-    private static Op backward(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
-                               boolean resetAfter, Span span, List<Size> ints, Grads g) {
+    private static List<Op> backward(Value recurrent, Value bias, Value y, Saved saved, Config cfg,
+                                     boolean resetAfter, Span span, List<Size> ints, Grads g) {
         UnaryOperator<Expr> rec = cfg.recurrentActivation(), slopeAct = slope(cfg.activation()), slopeRec = slope(rec);
         List<Stmt> step = new ArrayList<>();
         step.add(outputBack(cfg));
@@ -86,32 +93,42 @@ public final class Gru {
             // dh now starts the gradient into the previous step with its direct path through z.
             store("dh", add(H_ROW, v("q")), mul(v("dhv"), v("zg")))));
         if (resetAfter) {
-            step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", U2, v("U"), "dzc", H_ROW,
-                acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc))));
+            step.add(when(HAS_PREV, projectBack("k", v("U"), List.of(), "u", U2, v("U"), "dzc", H_ROW,
+                acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc)))));
         } else {
             // The candidate's recurrent product reads r ⊙ h_{t-1}, so its gradient also reaches the reset gate.
             List<Stmt> prelude = List.of(
                 let("rpk", Type.REAL, add(xz(1, v("k")), hz(1, v("k")))),
                 let("rgk", Type.REAL, rec.apply(v("rpk"))),
                 let("hpk", Type.REAL, previous(v("k"))));
-            step.add(projectBack("k", v("U"), prelude, mul(v("rgk"), v("hpk")), "u", "du", U2, v("U"), "dzc", H_ROW,
+            step.add(projectBack("k", v("U"), prelude, "u", U2, v("U"), "dzc", H_ROW,
                 acc -> List.of(
                     addTo("dh", add(H_ROW, v("k")), mul(acc, v("rgk"))),
                     store("dz", add(DZ_ROW, add(v("U"), v("k"))), mul(mul(acc, v("hpk")), slopeRec.apply(v("rpk")))))));
         }
-        step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), U2, "dz", DZ_ROW,
-            acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc))));
-        if (cfg.bias() && resetAfter) {
-            // The recurrent bias row: dz for the update and reset gates, dzc for the candidate.
-            step.add(loop("j", U2, addTo("db", add(v("G"), v("j")), at("dz", add(DZ_ROW, v("j"))))));
-            step.add(loop("j", v("U"), addTo("db", add(v("G"), add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
-        }
-        step.addAll(inputProductBack(cfg, g.of(x) != null));
-        Arrays arrays = Arrays.cell(x, kernel, recurrent)
+        step.add(when(HAS_PREV, projectBack("k", v("U"), List.of(), "u", i(0), U2, "dz", DZ_ROW,
+            acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc)))));
+        // The recurrent part's gradient of this step: dz for the update and reset gates, dzc for the candidate.
+        step.add(loop("j", U2, store("dhz", add(Z_ROW, v("j")), at("dz", add(DZ_ROW, v("j"))))));
+        step.add(loop("j", v("U"), store("dhz", add(Z_ROW, add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
+        Value dxw = g.of(saved.xw());
+        Arrays arrays = new Arrays().read("u", recurrent)
             .read("xz", saved.xz()).read("hz", saved.hz()).read("hs", saved.h()).read("dy", g.of(y))
-            .write("dh", saved.dh()).write("dz", saved.dz()).write("dzc", saved.dzc())
-            .gradients(x, kernel, recurrent, bias, g);
-        return arrays.op(resetAfter ? "gru_d" : "gru_reset_before_d", span, ints,
-            Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null);
+            .write("dh", saved.dh()).write("dzc", saved.dzc()).write("dhz", saved.dhz()).write("dz", dxw);
+        List<Op> ops = new ArrayList<>();
+        ops.add(arrays.op(resetAfter ? "gru_d" : "gru_reset_before_d", span, ints,
+            Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null));
+        Size units = ints.get(2), g3 = ints.get(3);
+        if (resetAfter) {
+            ops.add(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), g3, span));
+        } else {
+            ops.add(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), units.times(2), span));
+            ops.add(recurrentGradient(saved.rh(), false, saved.dhz(), false, g.of(recurrent), units.times(2), units, span));
+        }
+        if (bias != null) {
+            ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
+            if (resetAfter) ops.add(ColumnSum.of(saved.dhz(), g.of(bias), g3, span));
+        }
+        return ops;
     }
 }

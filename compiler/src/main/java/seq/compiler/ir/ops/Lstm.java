@@ -13,20 +13,21 @@ import seq.compiler.ir.Value;
 import seq.compiler.types.Size;
 
 /**
- * Keras's LSTM as one op whose time loop is inside the kernel: for each step, z = x_t·W + h_{t-1}·U + b,
- * gates i f c o (Keras's column order), c_t = f·c_{t-1} + i·g, h_t = o·act(c_t). The forward kernel
- * saves the pre-activations, cells and hidden states; the backward kernel is the reverse time loop
- * (BPTT) over them. These two kernels are the unit the OpenCL issue turns into device kernels.
+ * Keras's LSTM: xw = x·W for every step at once, then a kernel with the time loop inside: for each step,
+ * z = xw_t + h_{t-1}·U + b, gates i f c o (Keras's column order), c_t = f·c_{t-1} + i·g,
+ * h_t = o·act(c_t). The forward kernel saves the pre-activations, cells and hidden states; the
+ * backward kernel is the reverse time loop (BPTT) over them, writing each step's dz into xw's
+ * gradient; U's and b's gradients are reductions over those rows (see {@link Recurrence}).
  */
 public final class Lstm {
     private Lstm() {}
 
     /** What the forward op saves for its backward op, and the backward op's per-sample scratch rows. */
-    public record Saved(Value z, Value c, Value h, Value dh, Value dc, Value dz) {}
+    public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc) {}
 
-    public static Op of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
+    public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
-        List<Stmt> step = new ArrayList<>(inputProduct(cfg, "zs", "b"));
+        List<Stmt> step = new ArrayList<>(List.of(startStep(cfg, "zs", "b")));
         step.add(when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)));
         step.add(loop("q", v("U"),
             let("ig", Type.REAL, cfg.recurrentActivation().apply(at("zs", add(Z_ROW, v("q"))))),
@@ -39,15 +40,16 @@ public final class Lstm {
             let("hv", Type.REAL, mul(v("og"), cfg.activation().apply(v("cv")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
-        Arrays arrays = Arrays.cell(x, kernel, recurrent);
+        Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("cs", saved.c()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 4);
-        return arrays.op("lstm", span, ints, forward(cfg, step), g -> List.of(backward(x, kernel, recurrent, bias, y, saved, cfg, span, ints, g)));
+        return List.of(inputProduct(x, kernel, saved.xw(), span),
+            arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g)));
     }
 
-    private static Op backward(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
-                               Span span, List<Size> ints, Grads g) {
+    private static List<Op> backward(Value x, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
+                                     Span span, List<Size> ints, Grads g) {
         UnaryOperator<Expr> slopeAct = slope(cfg.activation()), slopeRec = slope(cfg.recurrentActivation());
         List<Stmt> step = new ArrayList<>();
         step.add(outputBack(cfg));
@@ -68,15 +70,16 @@ public final class Lstm {
             store("dz", add(DZ_ROW, add(mul(i(3), v("U")), v("q"))),
                 mul(mul(v("dhv"), cfg.activation().apply(v("cv"))), slopeRec.apply(v("zo")))),
             store("dc", add(H_ROW, v("q")), mul(v("dcv"), cfg.recurrentActivation().apply(v("zf"))))));
-        step.addAll(inputProductBack(cfg, g.of(x) != null));
         // dh now carries the gradient into the previous step.
-        step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), v("G"), "dz", DZ_ROW,
-            acc -> List.of(store("dh", add(H_ROW, v("k")), acc))));
+        step.add(backToHidden("dz", DZ_ROW, v("G")));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)), store("dc", add(H_ROW, v("q")), r(0)));
-        Arrays arrays = Arrays.cell(x, kernel, recurrent)
+        Value dxw = g.of(saved.xw());
+        Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("cs", saved.c()).read("hs", saved.h()).read("dy", g.of(y))
-            .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", saved.dz())
-            .gradients(x, kernel, recurrent, bias, g);
-        return arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null);
+            .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
+        List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null),
+            recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
+        if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
+        return ops;
     }
 }

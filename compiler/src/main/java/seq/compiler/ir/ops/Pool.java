@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import seq.compiler.codegen.loops.Loop;
 import seq.compiler.diag.Span;
+import seq.compiler.ir.Grads;
 import seq.compiler.ir.KernelOp;
 import seq.compiler.ir.Op;
 import seq.compiler.ir.Value;
@@ -49,30 +50,36 @@ public final class Pool {
         List<Stmt> body = windows(cfg, List.of(let("top", Type.REAL, r(Double.NEGATIVE_INFINITY))),
             List.of(set("top", Loop.max(v("top"), at("x", X_AT)))),
             List.of(store("y", Y_AT, v("top"))));
-        return new KernelOp("max_pool", span, List.of(x), List.of(y), List.of("x", "y"), ints(x, y), NAMES, body, g -> {
-            if (g.of(x) == null) return List.of();
-            // The gradient goes to the first step holding the window's maximum.
-            List<Stmt> back = windows(cfg,
-                List.of(let("best", Type.INT, i(-1)), let("top", Type.REAL, r(Double.NEGATIVE_INFINITY))),
-                List.of(when(cmp(">", at("x", X_AT), v("top")), set("top", at("x", X_AT)), set("best", v("src")))),
-                List.of(when(cmp(">=", v("best"), i(0)),
-                    addTo("dx", idx(add(mul(v("b0"), v("Tin")), v("best")), v("C"), v("c")), at("dy", Y_AT)))));
-            return List.of(new KernelOp("max_pool_d", span, List.of(x, g.of(y)), List.of(g.of(x)), List.of("x", "dy", "dx"),
-                ints(x, y), NAMES, back, null));
-        });
+        return new KernelOp("max_pool", span, List.of(x), List.of(y), List.of("x", "y"), ints(x, y), NAMES, body,
+            g -> maxBack(x, y, cfg, span, g), "b0");
+    }
+
+    private static List<Op> maxBack(Value x, Value y, Config cfg, Span span, Grads g) {
+        if (g.of(x) == null) return List.of();
+        // The gradient goes to the first step holding the window's maximum.
+        List<Stmt> back = windows(cfg,
+            List.of(let("best", Type.INT, i(-1)), let("top", Type.REAL, r(Double.NEGATIVE_INFINITY))),
+            List.of(when(cmp(">", at("x", X_AT), v("top")), set("top", at("x", X_AT)), set("best", v("src")))),
+            List.of(when(cmp(">=", v("best"), i(0)),
+                addTo("dx", idx(add(mul(v("b0"), v("Tin")), v("best")), v("C"), v("c")), at("dy", Y_AT)))));
+        return List.of(new KernelOp("max_pool_d", span, List.of(x, g.of(y)), List.of(g.of(x)), List.of("x", "dy", "dx"),
+            ints(x, y), NAMES, back, null, "b0"));
     }
 
     public static Op average(Value x, Value y, Config cfg, Span span) {
         List<Stmt> body = windows(cfg, List.of(let("sum", Type.REAL, r(0))),
             List.of(set("sum", add(v("sum"), at("x", X_AT)))),
             List.of(store("y", Y_AT, div(v("sum"), real(inside(cfg))))));
-        return new KernelOp("average_pool", span, List.of(x), List.of(y), List.of("x", "y"), ints(x, y), NAMES, body, g -> {
-            if (g.of(x) == null) return List.of();
-            List<Stmt> back = windows(cfg, List.of(let("share", Type.REAL, div(at("dy", Y_AT), real(inside(cfg))))),
-                List.of(addTo("dx", X_AT, v("share"))), List.of());
-            return List.of(new KernelOp("average_pool_d", span, List.of(g.of(y)), List.of(g.of(x)), List.of("dy", "dx"),
-                ints(x, y), NAMES, back, null));
-        });
+        return new KernelOp("average_pool", span, List.of(x), List.of(y), List.of("x", "y"), ints(x, y), NAMES, body,
+            g -> averageBack(x, y, cfg, span, g), "b0");
+    }
+
+    private static List<Op> averageBack(Value x, Value y, Config cfg, Span span, Grads g) {
+        if (g.of(x) == null) return List.of();
+        List<Stmt> back = windows(cfg, List.of(let("share", Type.REAL, div(at("dy", Y_AT), real(inside(cfg))))),
+            List.of(addTo("dx", X_AT, v("share"))), List.of());
+        return List.of(new KernelOp("average_pool_d", span, List.of(g.of(y)), List.of(g.of(x)), List.of("dy", "dx"),
+            ints(x, y), NAMES, back, null, "b0"));
     }
 
     /** How many steps of output step t's window lie inside the input. */

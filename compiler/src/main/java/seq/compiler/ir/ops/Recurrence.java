@@ -15,10 +15,19 @@ import seq.compiler.ir.Value;
 import seq.compiler.types.Size;
 
 /**
- * What the LSTM, GRU and SimpleRNN kernels share. Each is one forward kernel with the time loop
- * inside (for each sample b0, step s reads input step tin) that saves its per-step tensors in rows
- * (b0, s), and one backward kernel walking the steps in reverse with per-sample scratch rows. The
- * products with the kernel and recurrent kernel, and their transposes, are written once here.
+ * What the LSTM, GRU and SimpleRNN ops share. A recurrent layer lowers to three parts:
+ * <ol>
+ *   <li>the input product of every step at once, xw = x · W, a {@code matmul} over [batch · steps] rows
+ *       (its VJP gives the kernel's and the input's gradients as two more large products);</li>
+ *   <li>the recurrence: a forward kernel with the time loop inside, for each sample b0 and step s adding
+ *       the bias and h_{s-1} · U to the input row it reads (tin), applying the gates and saving its per-step
+ *       tensors in rows (b0, s); and a backward kernel walking the steps in reverse that writes the
+ *       pre-activations' gradient of each step into the rows of xw's gradient. Both touch only their own
+ *       sample's rows, so the samples can run in parallel; these are the units the OpenCL issue
+ *       turns into device kernels;</li>
+ *   <li>the recurrent kernel's and the bias's gradients, each one reduction over every (sample, step)
+ *       row after the reverse loop ({@link #recurrentGradient}, {@link ColumnSum}).</li>
+ * </ol>
  */
 public final class Recurrence {
     private Recurrence() {}
@@ -33,15 +42,22 @@ public final class Recurrence {
     static final Expr IN_ROW = add(mul(v("b0"), v("T")), v("tin"));
     /** Where a step's gate block starts in the saved pre-activations, and in the per-sample scratch rows. */
     static final Expr Z_ROW = mul(ROW, v("G"));
-    static final Expr DZ_ROW = mul(v("b0"), v("G"));
+    static final Expr XW_ROW = mul(IN_ROW, v("G"));
+    /** Where the backward kernels write a step's pre-activation gradient: the row of xw's gradient the step read. */
+    static final Expr DZ_ROW = XW_ROW;
     static final Expr H_ROW = mul(v("b0"), v("U"));
     static final Expr HAS_PREV = cmp(">", v("s"), i(0));
 
-    static final List<String> INT_NAMES = List.of("B", "T", "D", "U", "G");
+    static final List<String> INT_NAMES = List.of("B", "T", "U", "G");
 
-    /** B, T, D (input features), U (units) and G (gate columns) for an input [batch, steps, features]. */
+    /** B, T, U (units) and G (gate columns) for an input [batch, steps, features]. */
     static List<Size> ints(Value x, Size units, int gates) {
-        return List.of(x.shape().get(0), x.shape().get(1), x.shape().get(2), units, units.times(gates));
+        return List.of(x.shape().get(0), x.shape().get(1), units, units.times(gates));
+    }
+
+    /** The input product of every step, {@code xw = x · kernel}, as one matmul over [batch · steps] rows. */
+    static Op inputProduct(Value x, Value kernel, Value xw, Span span) {
+        return MatMul.of(x, kernel, xw, span);
     }
 
     /** The hidden state h_{s-1} at unit {@code k}: zero before the first step. */
@@ -79,38 +95,51 @@ public final class Recurrence {
     }
 
     /**
-     * The transpose of {@link #project}: {@code dm[k, col + j] += from(k) · dz[dzAt + j]}, and for each k
-     * the statements {@code use} gives for acc = sum_j dz[dzAt + j] · m[k, col + j] (the gradient of
-     * from(k)); no acc is formed when {@code use} is null. {@code prelude} runs first for each k.
+     * For each k below {@code kHi}: {@code prelude}, then the statements {@code use} gives for
+     * acc = sum_j dz[dzAt + j] · m[k, col + j] over j below n (the gradient reaching row k's multiplier).
      */
-    static Stmt projectBack(String k, Expr kHi, List<Stmt> prelude, Expr from, String m, String dm, Expr col, Expr n,
-                            String dz, Expr dzAt, Function<Expr, List<Stmt>> use) {
-        List<Stmt> perJ = new ArrayList<>(List.of(
-            let("dzv", Type.REAL, at(dz, add(dzAt, v("j")))),
-            addTo(dm, idx(v(k), v("G"), add(col, v("j"))), mul(v(k + "v"), v("dzv")))));
-        if (use != null) perJ.add(set("acc", add(v("acc"), mul(v("dzv"), at(m, idx(v(k), v("G"), add(col, v("j"))))))));
+    static Stmt projectBack(String k, Expr kHi, List<Stmt> prelude, String m, Expr col, Expr n, String dz, Expr dzAt,
+                            Function<Expr, List<Stmt>> use) {
         List<Stmt> perK = new ArrayList<>(prelude);
-        perK.add(let(k + "v", Type.REAL, from));
-        if (use != null) perK.add(let("acc", Type.REAL, r(0)));
-        perK.add(new For("j", i(0), n, perJ));
-        if (use != null) perK.addAll(use.apply(v("acc")));
+        perK.add(let("acc", Type.REAL, r(0)));
+        perK.add(loop("j", n, set("acc", add(v("acc"), mul(at(dz, add(dzAt, v("j"))), at(m, idx(v(k), v("G"), add(col, v("j")))))))));
+        perK.addAll(use.apply(v("acc")));
         return new For(k, i(0), kHi, perK);
     }
 
-    /** Starts a step's pre-activations: the bias (or zero) plus x_tin · kernel. */
-    static List<Stmt> inputProduct(Config cfg, String to, String bias) {
-        return List.of(
-            loop("j", v("G"), store(to, add(Z_ROW, v("j")), cfg.bias() ? at(bias, v("j")) : r(0))),
-            project("d", v("D"), at("x", idx(IN_ROW, v("D"), v("d"))), "w", i(0), v("G"), to, Z_ROW));
+    /** Starts a step's pre-activations {@code to}: the input row the step reads, plus the bias {@code bias} when there is one. */
+    static Stmt startStep(Config cfg, String to, String bias) {
+        Expr in = at("xw", add(XW_ROW, v("j")));
+        return loop("j", v("G"), store(to, add(Z_ROW, v("j")), cfg.bias() ? add(in, at(bias, v("j"))) : in));
     }
 
-    /** The backward of {@link #inputProduct}: bias, kernel and, when wanted, input gradients from dz. */
-    static List<Stmt> inputProductBack(Config cfg, boolean dxWanted) {
-        List<Stmt> s = new ArrayList<>();
-        if (cfg.bias()) s.add(loop("j", v("G"), addTo("db", v("j"), at("dz", add(DZ_ROW, v("j"))))));
-        s.add(projectBack("d", v("D"), List.of(), at("x", idx(IN_ROW, v("D"), v("d"))), "w", "dw", i(0), v("G"), "dz", DZ_ROW,
-            dxWanted ? acc -> List.of(addTo("dx", idx(IN_ROW, v("D"), v("d")), acc)) : null));
-        return s;
+    /**
+     * du[k, col + j] = sum over samples b0 and steps s of left(b0, s)[k] · dz(b0, s)[j] for j below n, where
+     * left is row s−1 of {@code left} (zero at s = 0) when {@code shifted}, else row s; and dz(b0, s) is row
+     * (b0, s) of {@code dz}, or the mirrored row (b0, T−1−s) when {@code mirrored}. The recurrent kernel's gradient.
+     */
+    static Op recurrentGradient(Value left, boolean shifted, Value dz, boolean mirrored, Value du, Size col, Size n, Span span) {
+        Expr dzRow = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("s")) : v("s"));
+        Expr leftRow = add(mul(v("b0"), v("T")), shifted ? sub(v("s"), i(1)) : v("s"));
+        List<Stmt> body = List.of(loop("b0", v("B"), new For("s", v("S0"), v("T"), List.of(
+            loop("k", v("U"),
+                let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
+                loop("j", v("N"), addTo("du", add(mul(v("k"), v("G")), add(v("C0"), v("j"))),
+                    mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j"))))))))))));
+        return new KernelOp("recurrent_du", span, List.of(left, dz), List.of(du), List.of("h", "dz", "du"),
+            List.of(left.shape().get(0), left.shape().get(1), left.last(), dz.last(), col, n, Size.of(shifted ? 1 : 0)),
+            List.of("B", "T", "U", "G", "C0", "N", "S0"),
+            body, null);
+    }
+
+
+    /**
+     * {@code dh[k] = sum_j dz[dzAt + j] · u[k, j]} for j below n: the gradient that reaches h_{s-1}
+     * through the recurrent product (nothing at the first step).
+     */
+    static Stmt backToHidden(String dz, Expr dzAt, Expr n) {
+        return when(HAS_PREV, projectBack("k", v("U"), List.of(), "u", i(0), n, dz, dzAt,
+            acc -> List.of(store("dh", add(H_ROW, v("k")), acc))));
     }
 
     /** Stores unit q's new hidden state as the output: at every step, or only at the last. */
@@ -148,16 +177,9 @@ public final class Recurrence {
         private final List<Value> reads = new ArrayList<>(), writes = new ArrayList<>();
         private final List<String> readNames = new ArrayList<>(), writeNames = new ArrayList<>();
 
-        /** x, the kernel and the recurrent kernel: what every recurrent kernel reads first. */
-        static Arrays cell(Value x, Value kernel, Value recurrent) {
-            return new Arrays().read("x", x).read("w", kernel).read("u", recurrent);
-        }
-
-        /** The weights' gradients, and the input's when it has one: what every backward kernel writes last. */
-        Arrays gradients(Value x, Value kernel, Value recurrent, Value bias, Grads g) {
-            write("dw", g.of(kernel)).write("du", g.of(recurrent));
-            if (bias != null) write("db", g.of(bias));
-            return g.of(x) != null ? write("dx", g.of(x)) : this;
+        /** The input product and the recurrent kernel: what every recurrent kernel reads first. */
+        static Arrays cell(Value xw, Value recurrent) {
+            return new Arrays().read("xw", xw).read("u", recurrent);
         }
 
         Arrays read(String name, Value v) {
@@ -175,7 +197,7 @@ public final class Recurrence {
         KernelOp op(String label, Span span, List<Size> ints, List<Stmt> body, Function<Grads, List<Op>> rule) {
             List<String> names = new ArrayList<>(readNames);
             names.addAll(writeNames);
-            return new KernelOp(label, span, reads, writes, names, ints, INT_NAMES, body, rule);
+            return new KernelOp(label, span, reads, writes, names, ints, INT_NAMES, body, rule, "b0");
         }
     }
 }

@@ -12,44 +12,48 @@ import seq.compiler.ir.Value;
 import seq.compiler.types.Size;
 
 /**
- * Keras's SimpleRNN as one op with the time loop inside the kernel: z = x_t·W + h_{t-1}·U + b,
- * h_t = act(z). The forward kernel saves z and h; the backward kernel is the reverse time loop.
+ * Keras's SimpleRNN: xw = x·W for every step at once, then a kernel with the time loop inside:
+ * z = xw_t + h_{t-1}·U + b, h_t = act(z). The forward kernel saves z and h; the backward kernel is the
+ * reverse time loop, writing each step's dz into xw's gradient (see {@link Recurrence}).
  */
 public final class SimpleRnn {
     private SimpleRnn() {}
 
     /** What the forward op saves for its backward op, and the backward op's per-sample scratch rows. */
-    public record Saved(Value z, Value h, Value dh, Value dz) {}
+    public record Saved(Value xw, Value z, Value h, Value dh) {}
 
-    public static Op of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
+    public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
-        List<Stmt> step = new ArrayList<>(inputProduct(cfg, "zs", "b"));
+        List<Stmt> step = new ArrayList<>(List.of(startStep(cfg, "zs", "b")));
         step.add(when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)));
         step.add(loop("q", v("U"),
             let("hv", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, v("q"))))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
-        Arrays arrays = Arrays.cell(x, kernel, recurrent);
+        Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 1);
-        return arrays.op("simple_rnn", span, ints, forward(cfg, step), g -> List.of(backward(x, kernel, recurrent, bias, y, saved, cfg, span, ints, g)));
+        return List.of(inputProduct(x, kernel, saved.xw(), span),
+            arrays.op("simple_rnn", span, ints, forward(cfg, step), g -> backward(recurrent, bias, y, saved, cfg, span, ints, g)));
     }
 
-    private static Op backward(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
-                               Span span, List<Size> ints, Grads g) {
+    private static List<Op> backward(Value recurrent, Value bias, Value y, Saved saved, Config cfg,
+                                     Span span, List<Size> ints, Grads g) {
         List<Stmt> step = new ArrayList<>();
         step.add(outputBack(cfg));
         step.add(loop("q", v("U"), store("dz", add(DZ_ROW, v("q")),
             mul(at("dh", add(H_ROW, v("q"))), slope(cfg.activation()).apply(at("zs", add(Z_ROW, v("q"))))))));
-        step.addAll(inputProductBack(cfg, g.of(x) != null));
         // dh now carries the gradient into the previous step.
-        step.add(projectBack("k", v("U"), List.of(), previous(v("k")), "u", "du", i(0), v("G"), "dz", DZ_ROW,
-            acc -> List.of(store("dh", add(H_ROW, v("k")), acc))));
-        Arrays arrays = Arrays.cell(x, kernel, recurrent)
+        step.add(backToHidden("dz", DZ_ROW, v("G")));
+        Value dxw = g.of(saved.xw());
+        Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("hs", saved.h()).read("dy", g.of(y))
-            .write("dh", saved.dh()).write("dz", saved.dz())
-            .gradients(x, kernel, recurrent, bias, g);
-        return arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null);
+            .write("dh", saved.dh()).write("dz", dxw);
+        List<Op> ops = new ArrayList<>(List.of(
+            arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null),
+            recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
+        if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
+        return ops;
     }
 }

@@ -1,0 +1,21 @@
+package seq.compiler.ir.ops;
+
+import static seq.compiler.codegen.loops.Loop.*;
+
+import java.util.List;
+import seq.compiler.diag.Span;
+import seq.compiler.ir.KernelOp;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+import seq.compiler.types.Size;
+
+/** {@code sum[at + j] += sum over rows r of m[r, j]}: a bias's gradient from the gradient of what it was added to. */
+public final class ColumnSum {
+    private ColumnSum() {}
+
+    public static Op of(Value m, Value sum, Size at, Span span) {
+        List<Stmt> body = List.of(loop("r", v("M"), loop("j", v("N"), addTo("db", add(v("A"), v("j")), at("dz", idx(v("r"), v("N"), v("j")))))));
+        return new KernelOp("column_sum", span, List.of(m), List.of(sum), List.of("dz", "db"), List.of(m.rows(), m.last(), at),
+            List.of("M", "N", "A"), body, null);
+    }
+}
