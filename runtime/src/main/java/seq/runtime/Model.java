@@ -40,6 +40,30 @@ public final class Model {
 
     public String name() { return session.info().name(); }
 
+    /**
+     * Chooses where training and inference run: "jvm", "opencl" (the model's recurrent, convolution and
+     * pooling ops as OpenCL kernels; an error when there is no OpenCL device) or "auto" (OpenCL when there
+     * is a device, else the JVM). The device is found and its kernels are built now; returns what to
+     * tell the user: {@code device: jvm} or {@code device: opencl — platform, device}, after a notice line
+     * when auto fell back to the JVM.
+     */
+    public String device(String mode) {
+        session.useDevice(mode);
+        return session.deviceLine();
+    }
+
+    /**
+     * Like {@link #device} but deferred: the device is chosen when the first pass runs, after the data
+     * has been checked, and the trainer prints its line then.
+     */
+    public Model deviceOnFirstUse(String mode) {
+        session.useDevice(mode);
+        return this;
+    }
+
+    /** OpenCL kernel launches so far (0 on the JVM). */
+    public long launches() { return session.executor().launches(); }
+
     public ModelInfo info() { return session.info(); }
 
     /** Keras's initialisers, reproducible from {@code seed}. */

@@ -36,7 +36,26 @@ public final class ModelClass {
         }
     }
 
-    public record Generated(String className, byte[] bytes, Plan plan) {}
+    /**
+     * The model class, and (float32 only) its device kernels: {@code forwardKernels.get(k)} is the binary
+     * name of the Aparapi kernel class of forward op k, or null where that op runs only on the JVM;
+     * likewise for the backward ops. {@code deviceClasses} maps those names to class bytes.
+     */
+    public record Generated(String className, byte[] bytes, Plan plan, List<String> forwardKernels, List<String> backwardKernels,
+                            Map<String, byte[]> deviceClasses) {
+        public Generated {
+            forwardKernels = java.util.Collections.unmodifiableList(new ArrayList<>(forwardKernels));
+            backwardKernels = java.util.Collections.unmodifiableList(new ArrayList<>(backwardKernels));
+            deviceClasses = Map.copyOf(deviceClasses);
+        }
+
+        /** Every class to load or pack, by binary name. */
+        public Map<String, byte[]> classes() {
+            Map<String, byte[]> all = new LinkedHashMap<>(deviceClasses);
+            all.put(className, bytes);
+            return all;
+        }
+    }
 
     private ModelClass() {}
 
@@ -60,14 +79,24 @@ public final class ModelClass {
                                      Emitter.Precision precision, Map<Value, List<Value>> slots, String optimizer, boolean nesterov) {
         List<Loop.Kernel> kernels = new ArrayList<>();
         List<Stmt> forward = new ArrayList<>(), back = new ArrayList<>(), sizes = new ArrayList<>();
-        for (int k = 0; k < graph.ops().size(); k++) forward.add(call(graph.ops().get(k), "f" + k, plan, kernels));
+        List<Stmt> forwardOp = new ArrayList<>(), backwardOp = new ArrayList<>(), prelude = new ArrayList<>();
+        for (int k = 0; k < graph.ops().size(); k++) {
+            Stmt c = call(graph.ops().get(k), "f" + k, plan, kernels);
+            forward.add(c);
+            forwardOp.add(when(cmp("==", v("k"), i(k)), c));
+        }
         kernels.add(new Loop.Kernel("zero", List.of(p("a", Type.REAL_ARRAY), p("n", Type.INT)),
             List.of(loop("i", v("n"), store("a", v("i"), r(0))))));
         for (Value v : plan.buffers()) {
-            if (v.role() == Value.Role.GRADIENT) back.add(Loop.call("zero", buffer(plan, v), size(v.size(), plan)));
+            if (v.role() == Value.Role.GRADIENT) prelude.add(Loop.call("zero", buffer(plan, v), size(v.size(), plan)));
         }
-        back.add(store("g", i(0), r(1)));
-        for (int k = 0; k < backward.ops().size(); k++) back.add(call(backward.ops().get(k), "b" + k, plan, kernels));
+        prelude.add(store("g", i(0), r(1)));
+        back.addAll(prelude);
+        for (int k = 0; k < backward.ops().size(); k++) {
+            Stmt c = call(backward.ops().get(k), "b" + k, plan, kernels);
+            back.add(c);
+            backwardOp.add(when(cmp("==", v("k"), i(k)), c));
+        }
         for (int i = 0; i < plan.buffers().size(); i++) sizes.add(store("lengths", i(i), size(plan.buffers().get(i).size(), plan)));
         List<Stmt> shapes = new ArrayList<>();
         int at = 0;
@@ -84,6 +113,17 @@ public final class ModelClass {
             backBody.addAll(back);
         }
         kernels.add(new Loop.Kernel("backward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), backBody, true));
+        // One op at a time, for a runtime that runs some ops elsewhere: op k, or with k = -1 the
+        // backward pass's start (gradients zeroed, the loss's seeded).
+        List<Loop.Param> opParams = List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY), p("k", Type.INT));
+        kernels.add(new Loop.Kernel("forwardOp", opParams, forwardOp, true));
+        List<Stmt> backOpBody = new ArrayList<>();
+        if (seed != null) {
+            backOpBody.add(let("g", Type.REAL_ARRAY, buffer(plan, seed)));
+            backOpBody.add(new If(cmp("==", v("k"), i(-1)), prelude, List.of()));
+            backOpBody.addAll(backwardOp);
+        }
+        kernels.add(new Loop.Kernel("backwardOp", opParams, backOpBody, true));
         kernels.add(Update.kernel("update", optimizer, nesterov));
         List<Stmt> step = new ArrayList<>();
         for (Map.Entry<Value, List<Value>> e : slots.entrySet()) {
@@ -94,8 +134,25 @@ public final class ModelClass {
         kernels.add(new Loop.Kernel("step", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY), p("hyper", Type.REAL_ARRAY)),
             step, true));
         String iface = precision == Emitter.Precision.F32 ? "seq/runtime/model/Net32" : "seq/runtime/model/Net64";
-        byte[] bytes = new Emitter(precision).emitClass(internalName, kernels, iface);
-        return new Generated(internalName.replace('/', '.'), bytes, plan);
+        Emitter emitter = new Emitter(precision);
+        byte[] bytes = emitter.emitClass(internalName, kernels, iface);
+        Map<String, byte[]> device = new LinkedHashMap<>();
+        List<String> forwardKernels = new ArrayList<>(), backwardKernels = new ArrayList<>();
+        for (int k = 0; k < graph.ops().size(); k++) forwardKernels.add(device(graph.ops().get(k), internalName + "_f" + k, plan, emitter, device));
+        for (int k = 0; k < backward.ops().size(); k++) backwardKernels.add(device(backward.ops().get(k), internalName + "_b" + k, plan, emitter, device));
+        return new Generated(internalName.replace('/', '.'), bytes, plan, forwardKernels, backwardKernels, device);
+    }
+
+    /** The device kernel of a data-parallel op, added to {@code out}; its binary name, or null for an op that has none. */
+    private static String device(Op op, String internalName, Plan plan, Emitter emitter, Map<String, byte[]> out) {
+        if (emitter.precision() != Emitter.Precision.F32 || !(op instanceof seq.compiler.ir.KernelOp k) || k.parallel() == null) return null;
+        List<Expr> args = new ArrayList<>();
+        for (Value v : op.arrays()) args.add(at("$b", i(plan.index(v))));
+        for (Size s : op.ints()) args.add(size(s, plan, "$dims"));
+        List<String> written = k.arrayNames().subList(k.inputs().size(), k.arrayNames().size());
+        String name = internalName.replace('/', '.');
+        out.put(name, emitter.emitDeviceKernel(internalName, op.kernel("run"), k.parallel(), args, written));
+        return name;
     }
 
     /** Adds the op's kernel under {@code name} and returns the statement that calls it. */
@@ -113,10 +170,15 @@ public final class ModelClass {
 
     /** A size as int arithmetic over the bound symbols in `dims`; sizes are never negative, so `/` floors. */
     static Expr size(Size s, Plan plan) {
+        return size(s, plan, "dims");
+    }
+
+    /** {@link #size(Size, Plan)} reading the bound symbols from the int array named {@code dims}. */
+    static Expr size(Size s, Plan plan, String dims) {
         return s.fold(new Size.Folder<Expr>() {
             @Override public Expr constant(long c) { return i(Math.toIntExact(c)); }
-            @Override public Expr symbol(String name) { return at("dims", i(plan.symbols().indexOf(name))); }
-            @Override public Expr unknown(long id) { return at("dims", i(plan.symbols().indexOf("?" + id))); }
+            @Override public Expr symbol(String name) { return at(dims, i(plan.symbols().indexOf(name))); }
+            @Override public Expr unknown(long id) { return at(dims, i(plan.symbols().indexOf("?" + id))); }
             @Override public Expr add(Expr a, Expr b) { return Loop.add(a, b); }
             @Override public Expr mul(Expr a, Expr b) { return Loop.mul(a, b); }
             @Override public Expr div(Expr n, long d, boolean ceil) {

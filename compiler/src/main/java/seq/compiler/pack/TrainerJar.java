@@ -30,7 +30,8 @@ import seq.runtime.train.ModelInfo;
 
 /**
  * `seqc build`: one runnable jar holding the model's generated classes (float32 for training, float64
- * for checks), its description, its summary, and the runtime with its one dependency, picocli.
+ * for checks) and the float32 model's OpenCL kernels, its description, its summary, and the runtime with
+ * its dependencies: picocli, and Aparapi with BCEL.
  */
 public final class TrainerJar {
     private TrainerJar() {}
@@ -46,12 +47,20 @@ public final class TrainerJar {
 
     public static void write(Built built, CheckedModel model, Path jar) {
         Map<String, byte[]> entries = new TreeMap<>();
-        entries.put(built.f32().generated().className().replace('.', '/') + ".class", built.f32().generated().bytes());
+        built.f32().generated().classes().forEach((name, bytes) -> entries.put(name.replace('.', '/') + ".class", bytes));
         entries.put(built.f64().generated().className().replace('.', '/') + ".class", built.f64().generated().bytes());
         entries.put(ModelInfo.RESOURCE, built.info().write().getBytes(StandardCharsets.UTF_8));
         entries.put("seq/summary.txt", Summary.text(model).getBytes(StandardCharsets.UTF_8));
         copyClasses(ModelInfo.class, "seq/runtime/", entries);
         copyClasses(picocli.CommandLine.class, "picocli/", entries);
+        // Aparapi, for the OpenCL kernels: its classes, its native library for 64-bit Linux and macOS (the
+        // Windows build needs a 28 MB libstdc++ beside it; there the trainer runs on the JVM), and BCEL.
+        copyClasses(com.aparapi.Kernel.class, "com/aparapi/", entries);
+        copyClasses(com.aparapi.natives.NativeLoader.class, "com/aparapi/natives/", entries);
+        for (String lib : List.of("linux/libaparapi_x86_64", "linux/libaparapi_aarch64", "osx/")) {
+            copyClasses(com.aparapi.natives.NativeLoader.class, lib, entries);
+        }
+        copyClasses(org.apache.bcel.Repository.class, "org/apache/bcel/", entries);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "seq.runtime.cli.TrainerMain");
@@ -91,7 +100,7 @@ public final class TrainerJar {
         return new ModelInfo(model.name(), model.decl().span().file().path() + " line " + model.decl().span().line(),
             r.plan().symbols(), r.generated().className(), r.generated().className().replaceAll("32$", "64"), buffers, weights,
             inputs, dropout, r.plan().index(r.graph().output()), r.plan().index(r.graph().target()), r.plan().index(r.graph().loss()),
-            settings(model.train()));
+            settings(model.train()), r.generated().forwardKernels(), r.generated().backwardKernels());
     }
 
     private static Layer innermost(Layer layer) {

@@ -93,11 +93,14 @@ class MainTest {
         Path jar = tmp.resolve("stacked.jar");
         Run r = seqc("build", example("stacked_lstm.seq"), "-o", jar.toString(), "--dump-ir");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("forward StackedLSTM") && r.out().contains("= lstm(%x") && r.out().contains("backward")
-            && r.out().contains("lstm_d("), r.out());
+        assertTrue(r.out().contains("forward StackedLSTM") && r.out().contains("= matmul(%x, %lstm/kernel)")
+            && r.out().contains("= lstm(%lstm/xw") && r.out().contains("backward") && r.out().contains("lstm_d("), r.out());
         try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
             assertEquals("seq.runtime.cli.TrainerMain", j.getManifest().getMainAttributes().getValue("Main-Class"));
             assertTrue(j.getEntry("seq/gen/StackedLSTM32.class") != null && j.getEntry("seq/model.txt") != null);
+            // The three LSTM layers' forward kernels, as OpenCL kernel classes, and Aparapi to run them.
+            assertTrue(j.getEntry("seq/gen/StackedLSTM32_f1.class") != null && j.getEntry("com/aparapi/Kernel.class") != null
+                && j.getEntry("linux/libaparapi_x86_64.so") != null);
         }
     }
 

@@ -119,12 +119,9 @@ public final class TrainerMain implements Runnable {
         @Option(names = "--batch-size", description = "Samples per batch (default: the train block's).") Integer batchSize;
 
         Model open(Path weights) {
-            switch (device) {
-                case "auto", "jvm" -> System.out.println("device: jvm" + (device.equals("auto") ? " (this trainer has no OpenCL kernels yet)" : ""));
-                case "opencl" -> throw new UserError("this trainer was built without OpenCL kernels; use --device jvm");
-                default -> throw new UserError("unknown device `" + device + "`; use auto, jvm or opencl");
-            }
             Model m = Model.load();
+            // Chosen, and its line printed, when the first pass runs: bad data is reported before OpenCL starts.
+            m.deviceOnFirstUse(device);
             if (weights != null) m.loadWeights(weights);
             return m;
         }

@@ -15,6 +15,12 @@ public interface Net32 {
     /** Inputs and weights in, activations and the loss out. */
     void forward(float[][] buffers, int[] dims);
 
+    /** Forward op {@code k} alone: {@link #forward} is ops 0, 1, ... in order. */
+    void forwardOp(float[][] buffers, int[] dims, int k);
+
+    /** Backward op {@code k} alone, or with k = -1 the pass's start: {@link #backward} is -1, 0, 1, ... in order. */
+    void backwardOp(float[][] buffers, int[] dims, int k);
+
     /** After {@link #forward}: every gradient buffer, the weights' included, from the loss. */
     void backward(float[][] buffers, int[] dims);
 

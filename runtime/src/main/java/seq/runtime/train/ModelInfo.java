@@ -12,13 +12,14 @@ import java.util.Map;
 
 /**
  * What a trainer knows about its model, read from `seq/model.txt` in the jar (written by `seqc build`):
- * the buffer plan, which buffers are inputs, weights and gradients, and the training settings. One
- * line per fact, `key value...`, so the format needs no parser library.
+ * the buffer plan, which buffers are inputs, weights and gradients, the training settings, and for
+ * each forward and backward op the class of its OpenCL kernel, or "-" where it runs only on the JVM.
+ * One line per fact, `key value...`, so the format needs no parser library.
  */
 public record ModelInfo(String name, String sourceLine, List<String> symbols, String class32, String class64,
                         List<Buffer> buffers, List<Weight> weights, List<Integer> inputs, Map<Integer, Double> dropout,
                         int output, int target, int loss,
-                        Map<String, String> train) {
+                        Map<String, String> train, List<String> forwardKernels, List<String> backwardKernels) {
     public static final String RESOURCE = "seq/model.txt";
 
     public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE, SLOT }
@@ -43,6 +44,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         Map<Integer, Double> noise = new LinkedHashMap<>();
         int output = -1, target = -1, loss = -1;
         Map<String, String> train = new LinkedHashMap<>();
+        List<String> forwardKernels = new ArrayList<>(), backwardKernels = new ArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         for (String line = r.readLine(); line != null; line = r.readLine()) {
             if (line.isBlank()) continue;
@@ -66,10 +68,11 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                 case "target" -> target = Integer.parseInt(f[1]);
                 case "loss" -> loss = Integer.parseInt(f[1]);
                 case "train" -> train.put(f[1], f.length > 2 ? line.substring(line.indexOf(f[1]) + f[1].length() + 1) : "");
+                case "op" -> (f[1].equals("forward") ? forwardKernels : backwardKernels).add(f[2].equals("-") ? null : f[2]);
                 default -> throw new IOException("unknown line in " + RESOURCE + ": " + line);
             }
         }
-        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, noise, output, target, loss, train);
+        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, noise, output, target, loss, train, forwardKernels, backwardKernels);
     }
 
     public String setting(String key, String fallback) {
@@ -100,6 +103,8 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         out.append("output ").append(output).append('\n').append("target ").append(target).append('\n')
             .append("loss ").append(loss).append('\n');
         train.forEach((k, v) -> out.append("train ").append(k).append(' ').append(v).append('\n'));
+        for (String k : forwardKernels) out.append("op forward ").append(k == null ? "-" : k).append('\n');
+        for (String k : backwardKernels) out.append("op backward ").append(k == null ? "-" : k).append('\n');
         return out.toString();
     }
 }

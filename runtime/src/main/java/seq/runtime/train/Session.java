@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import seq.runtime.UserError;
+import seq.runtime.device.Devices;
+import seq.runtime.device.Executor;
 import seq.runtime.init.Initializers;
 import seq.runtime.init.Rng;
 import seq.runtime.io.NdArray;
@@ -24,10 +26,16 @@ public final class Session {
     /** Each weight's optimizer state: velocity or Adam's first moment, and the second moment. */
     final float[][] first, second;
     private final Map<String, float[][]> workspaces = new HashMap<>();
+    /** Where the passes run; chosen from {@link #deviceMode} on first use. */
+    private Executor executor;
+    private String deviceMode = "jvm";
+    private ClassLoader loader;
+    private boolean announced;
 
     public Session(ModelInfo info, Net32 net) {
         this.info = info;
         this.net = net;
+        this.loader = net.getClass().getClassLoader();
         weights = new float[info.weights().size()][];
         grads = new float[info.weights().size()][];
         first = new float[info.weights().size()][];
@@ -42,6 +50,43 @@ public final class Session {
     }
 
     public ModelInfo info() { return info; }
+
+    public Net32 net() { return net; }
+
+    /**
+     * Where to run: "jvm", "opencl" or "auto" (see {@link Devices}). The device is chosen, and its kernels
+     * built, when the first pass needs it, after the data has been checked.
+     */
+    public void useDevice(String mode) {
+        if (!List.of("jvm", "opencl", "auto").contains(mode)) throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
+        deviceMode = mode;
+        executor = null;
+        announced = false;
+    }
+
+    /** The executor of the chosen device, choosing it now if no pass has run yet. */
+    public Executor executor() {
+        if (executor == null) {
+            Devices.Choice c = Devices.choose(deviceMode, net, info.forwardKernels(), info.backwardKernels(), loader);
+            executor = c.executor();
+            notice = c.notice();
+        }
+        return executor;
+    }
+
+    private String notice;
+
+    /** The device line (after a notice when auto fell back to the JVM), choosing the device if needed. */
+    public String deviceLine() {
+        Executor e = executor();
+        announced = true;
+        return (notice == null ? "" : "notice: " + notice + "\n") + "device: " + e.describe();
+    }
+
+    /** The device line the first time a trainer asks, else null: a run announces its device once. */
+    String announcement() {
+        return announced ? null : deviceLine();
+    }
 
     long[] weightShape(ModelInfo.Weight w) {
         return info.buffers().get(w.buffer()).dims().stream().mapToLong(Long::parseLong).toArray();

@@ -134,8 +134,8 @@ public final class Trainer {
             System.arraycopy(x, sample * xRow, in, r * xRow, xRow);
             if (y != null) System.arraycopy(y, sample * yRow, target, r * yRow, yRow);
         }
-        session.net.forward(b, dims);
-        if (backward) session.net.backward(b, dims);
+        session.executor().forward(b, dims);
+        if (backward) session.executor().backward(b, dims);
         return b;
     }
 
@@ -183,6 +183,7 @@ public final class Trainer {
         samples(n, ys);
         checkFinite(xs, "x");
         checkTargets(xs, ys, "y", all);
+        announceDevice();
         int nVal = (int) Math.floor(n * split);
         int nTrain = n - nVal;
         if (nTrain <= 0) throw new UserError("validation_split " + split + " leaves no training samples out of " + n);
@@ -260,6 +261,12 @@ public final class Trainer {
         return last;
     }
 
+    /** Chooses the device (building its kernels) once the data is known to be good, and says which. */
+    private void announceDevice() {
+        String line = session.announcement();
+        if (line != null) out.println(line);
+    }
+
     private String progress(int step, int steps, long began, Map<String, Double> values) {
         double seconds = (System.nanoTime() - began) / 1e9;
         int done = (int) Math.round(20.0 * step / steps);
@@ -292,6 +299,7 @@ public final class Trainer {
         samples(n, ys);
         checkFinite(xs, "x");
         checkTargets(xs, ys, "y", all);
+        announceDevice();
         float[] x = xs.floats(), y = ys.floats();
         return evaluate(x, x.length / n, y, y.length / n, 0, n, batch, xs, metrics()).means("");
     }
@@ -301,6 +309,7 @@ public final class Trainer {
         checkFinite(xs, "x");
         // The target has the output's own shape; the output buffer may be shared with a Reshape's input.
         int[] all = session.shapes(bind(xs, "x", n)).get(info.target());
+        announceDevice();
         float[] x = xs.floats();
         int xRow = x.length / Math.max(1, n);
         long outRow = 1;
@@ -321,6 +330,7 @@ public final class Trainer {
         samples(n, ys);
         checkFinite(xs, "x");
         checkTargets(xs, ys, "y", all);
+        announceDevice();
         float[] x = xs.floats(), y = ys.floats();
         // Without dropout, so the gradients can be compared with another framework's.
         run(x, x.length / n, y, y.length / n, null, 0, n, xs, true, null);

@@ -39,6 +39,8 @@ public final class Emitter {
         this.p = precision;
     }
 
+    public Precision precision() { return p; }
+
     /**
      * A class with one method per kernel. {@code interfaces} are implemented by the instance kernels
      * (a public no-argument constructor is emitted).
@@ -60,6 +62,81 @@ public final class Emitter {
         emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** The interface the runtime launches device kernels through. */
+    public static final String DEVICE_KERNEL = "seq/runtime/device/DeviceKernel";
+
+    /**
+     * An Aparapi kernel for one data-parallel op ({@link seq.compiler.ir.KernelOp#parallel}): a
+     * {@code com.aparapi.Kernel} subclass whose fields are the op's arguments ({@code f_} + name) and
+     * whose {@code run()} is one iteration of the loop over {@code parallel} per work item. It
+     * implements {@link #DEVICE_KERNEL}: {@code bind} sets the fields from a workspace ({@code args}, one
+     * expression per parameter over {@code $b}, the buffers, and {@code $dims}, the bound sizes),
+     * {@code items} is the number of work items, {@code arrays} and {@code written} the arrays to move.
+     */
+    public byte[] emitDeviceKernel(String internalName, Loop.Kernel op, String parallel, List<Expr> args, List<String> written) {
+        if (p != Precision.F32) throw new IllegalStateException("device kernels are float32");
+        Map<String, Type> fields = new java.util.LinkedHashMap<>();
+        for (Loop.Param prm : op.params()) fields.put(prm.name(), prm.type());
+        List<Stmt> run = new ArrayList<>(List.of(Loop.let(parallel, Type.INT, Loop.fn("globalId"))));
+        Expr items = null;
+        for (Stmt st : op.body()) {
+            if (st instanceof Loop.For f && f.var().equals(parallel) && f.lo().equals(Loop.i(0))) {
+                run.add(Loop.when(Loop.cmp("<", Loop.v(parallel), f.hi()), f.body().toArray(Stmt[]::new)));
+                if (items == null) items = f.hi();
+                else if (!items.equals(f.hi())) throw new IllegalArgumentException(op.name() + ": parallel loops differ in length");
+            } else if (!(st instanceof Loop.Let l && l.type() == Type.INT)) {
+                throw new IllegalArgumentException(op.name() + ": not of the data-parallel form at " + st);
+            }  else {
+                run.add(st);
+            }
+        }
+        if (items == null) throw new IllegalArgumentException(op.name() + ": no loop over " + parallel);
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "com/aparapi/Kernel", new String[] {DEVICE_KERNEL});
+        for (Map.Entry<String, Type> f : fields.entrySet()) cw.visitField(ACC_PUBLIC, "f_" + f.getKey(), descriptor(f.getValue()), null, null).visitEnd();
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, "com/aparapi/Kernel", "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        Map<String, Loop.Kernel> none = Map.of();
+        new MethodEmitter(cw, internalName, new Loop.Kernel("run", List.of(), run, true), none, fields, true).emit();
+        Loop.Kernel erf = Functions.ERF;
+        new MethodEmitter(cw, internalName, new Loop.Kernel(erf.name(), erf.params(), erf.body(), true, erf.returns()), none, Map.of(), true)
+            .emit();
+        List<Stmt> bind = new ArrayList<>();
+        for (int k = 0; k < op.params().size(); k++) bind.add(Loop.set(op.params().get(k).name(), args.get(k)));
+        new MethodEmitter(cw, internalName, new Loop.Kernel("bind", List.of(Loop.p("$b", Type.REAL_ARRAYS), Loop.p("$dims", Type.INT_ARRAY)),
+            bind, true), none, fields, false).emit();
+        new MethodEmitter(cw, internalName, new Loop.Kernel("items", List.of(), List.of(new Loop.Return(items)), true, Type.INT), none,
+            fields, false).emit();
+        List<String> arrays = fields.entrySet().stream().filter(f -> f.getValue() == Type.REAL_ARRAY).map(Map.Entry::getKey).toList();
+        emitArrays(cw, internalName, "arrays", arrays);
+        emitArrays(cw, internalName, "written", written);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** {@code float[][] name()} returning the fields {@code f_a} for each a of {@code names}. */
+    private void emitArrays(ClassWriter cw, String owner, String name, List<String> names) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()[[F", null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(names.size());
+        mv.visitTypeInsn(ANEWARRAY, "[F");
+        for (int k = 0; k < names.size(); k++) {
+            mv.visitInsn(DUP);
+            mv.visitLdcInsn(k);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, owner, "f_" + names.get(k), "[F");
+            mv.visitInsn(AASTORE);
+        }
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /**
@@ -154,17 +231,30 @@ public final class Emitter {
         private final Map<String, Integer> slots = new HashMap<>();
         private final Map<String, Type> types = new HashMap<>();
         private final Map<String, Label> declaredAt = new HashMap<>();
+        private final Map<String, Integer> declarations = new HashMap<>();
+        private final Map<String, String> lvtNames = new HashMap<>();
         /** Names declared in each open block; a name may be declared again once its block has ended. */
         private final Deque<List<String>> scopes = new ArrayDeque<>();
         private final Label start = new Label(), end = new Label();
+        /** Names that are fields of {@code this} rather than locals (a device kernel's arguments). */
+        private final Map<String, Type> fields;
+        /** Emitting for Aparapi: float math through Kernel's own methods, prefixed local names. */
+        private final boolean device;
         private MethodVisitor mv;
         private int nextSlot;
 
         MethodEmitter(ClassWriter cw, String owner, Loop.Kernel kernel, Map<String, Loop.Kernel> kernels) {
+            this(cw, owner, kernel, kernels, Map.of(), false);
+        }
+
+        MethodEmitter(ClassWriter cw, String owner, Loop.Kernel kernel, Map<String, Loop.Kernel> kernels, Map<String, Type> fields,
+                      boolean device) {
             this.cw = cw;
             this.owner = owner;
             this.kernel = kernel;
             this.kernels = kernels;
+            this.fields = fields;
+            this.device = device;
         }
 
         void emit() {
@@ -174,7 +264,10 @@ public final class Emitter {
             mv.visitLabel(start);
             nextSlot = kernel.instance() ? 1 : 0;
             scopes.push(new ArrayList<>());
-            for (Loop.Param prm : kernel.params()) declare(prm.name(), prm.type());
+            for (Loop.Param prm : kernel.params()) {
+                declare(prm.name(), prm.type());
+                begin(prm.name());
+            }
             block(kernel.body());
             if (kernel.returns() == null) mv.visitInsn(RETURN);
             mv.visitLabel(end);
@@ -195,24 +288,39 @@ public final class Emitter {
         /** Ends the names of a block, writing their LocalVariableTable entries. */
         private void close(List<String> names, Label after) {
             for (String name : names) {
-                mv.visitLocalVariable(name, descriptor(types.get(name)), null, declaredAt.get(name), after, slots.get(name));
+                mv.visitLocalVariable(lvtNames.remove(name), descriptor(types.get(name)), null, declaredAt.get(name), after,
+                    slots.get(name));
                 slots.remove(name);
                 types.remove(name);
                 declaredAt.remove(name);
             }
         }
 
+        /** A slot for a new local; its LocalVariableTable range starts at {@link #begin}, after its first store. */
         private int declare(String name, Type type) {
-            if (slots.containsKey(name)) throw new IllegalStateException(kernel.name() + ": `" + name + "` declared twice");
-            Label here = new Label();
-            mv.visitLabel(here);
-            declaredAt.put(name, here);
+            if (slots.containsKey(name) || fields.containsKey(name)) {
+                throw new IllegalStateException(kernel.name() + ": `" + name + "` declared twice");
+            }
             scopes.peek().add(name);
+            // On a device every local of a method gets its own name (v_q, v_q_2, ...): Aparapi may declare
+            // the locals of sibling blocks in one C scope, where two `int v_q` would clash.
+            int use = declarations.merge(name, 1, Integer::sum);
+            lvtNames.put(name, device ? "v_" + name + (use == 1 ? "" : "_" + use) : name);
             slots.put(name, nextSlot);
             types.put(name, type);
             int slot = nextSlot;
             nextSlot += type == Type.REAL && p == Precision.F64 ? 2 : 1;
             return slot;
+        }
+
+        /**
+         * Starts a local's range just after its first store, as javac does: Aparapi drops the
+         * declaration of a local whose range starts at or before that store.
+         */
+        private void begin(String name) {
+            Label here = new Label();
+            mv.visitLabel(here);
+            declaredAt.put(name, here);
         }
 
         private int slot(String name) {
@@ -227,13 +335,19 @@ public final class Emitter {
                 expect(expr(l.init()), t, l);
                 int slot = declare(l.var(), t);
                 store(slot, t);
+                begin(l.var());
+            } else if (s instanceof Loop.Set st && fields.containsKey(st.var())) {
+                mv.visitVarInsn(ALOAD, 0);
+                Type t = fields.get(st.var());
+                expect(expr(st.value()), t, st);
+                mv.visitFieldInsn(PUTFIELD, owner, "f_" + st.var(), descriptor(t));
             } else if (s instanceof Loop.Set st) {
                 Type t = types.get(st.var());
                 expect(expr(st.value()), t, st);
                 store(slot(st.var()), t);
             } else if (s instanceof Loop.Store st) {
                 Type arrayType = typeOf(st.array());
-                mv.visitVarInsn(ALOAD, slot(st.array()));
+                load(st.array());
                 expect(expr(st.index()), Type.INT, st);
                 Type elem = arrayType == Type.INT_ARRAY ? Type.INT : Type.REAL;
                 expect(expr(st.value()), elem, st);
@@ -242,16 +356,19 @@ public final class Emitter {
                 forLoop(f);
             } else if (s instanceof Loop.If f) {
                 Label otherwise = new Label(), done = new Label();
-                expect(expr(f.cond()), Type.BOOL, f);
-                mv.visitJumpInsn(IFEQ, otherwise);
+                jumpUnless(f.cond(), otherwise);
                 block(f.then());
-                mv.visitJumpInsn(GOTO, done);
-                mv.visitLabel(otherwise);
-                block(f.otherwise());
-                mv.visitLabel(done);
+                if (f.otherwise().isEmpty()) {
+                    mv.visitLabel(otherwise);
+                } else {
+                    mv.visitJumpInsn(GOTO, done);
+                    mv.visitLabel(otherwise);
+                    block(f.otherwise());
+                    mv.visitLabel(done);
+                }
             } else if (s instanceof Loop.Return ret) {
                 expect(expr(ret.value()), kernel.returns(), ret);
-                mv.visitInsn(p == Precision.F32 ? FRETURN : DRETURN);
+                mv.visitInsn(kernel.returns() == Type.INT ? IRETURN : p == Precision.F32 ? FRETURN : DRETURN);
             } else if (s instanceof Loop.Call c) {
                 Loop.Kernel callee = kernels.get(c.kernel());
                 if (callee == null || callee.instance()) throw new IllegalStateException("no static kernel " + c.kernel());
@@ -260,14 +377,62 @@ public final class Emitter {
             }
         }
 
+        /**
+         * Jumps to {@code target} when {@code cond} is false, as javac compiles a condition: a comparison
+         * becomes one inverted compare-and-branch (false for NaN, as in Java), {@code &&} two of them.
+         */
+        private void jumpUnless(Expr cond, Label target) {
+            if (cond instanceof Loop.And a) {
+                jumpUnless(a.a(), target);
+                jumpUnless(a.b(), target);
+                return;
+            }
+            if (!(cond instanceof Loop.Cmp c)) {
+                expect(expr(cond), Type.BOOL, cond);
+                mv.visitJumpInsn(IFEQ, target);
+                return;
+            }
+            Type t = expr(c.a());
+            expect(expr(c.b()), t, c);
+            if (t == Type.INT) {
+                mv.visitJumpInsn(switch (c.op()) {
+                    case "<" -> IF_ICMPGE;
+                    case "<=" -> IF_ICMPGT;
+                    case ">" -> IF_ICMPLE;
+                    case ">=" -> IF_ICMPLT;
+                    case "==" -> IF_ICMPNE;
+                    default -> IF_ICMPEQ;
+                }, target);
+                return;
+            }
+            // NaN makes every comparison but `!=` false, so it must take the jump: FCMPG (NaN → 1) before
+            // the tests of < and <=, FCMPL (NaN → −1) before the others.
+            boolean greater = c.op().equals("<") || c.op().equals("<=");
+            mv.visitInsn(p == Precision.F32 ? (greater ? FCMPG : FCMPL) : (greater ? DCMPG : DCMPL));
+            mv.visitJumpInsn(switch (c.op()) {
+                case "<" -> IFGE;
+                case "<=" -> IFGT;
+                case ">" -> IFLE;
+                case ">=" -> IFLT;
+                case "==" -> IFNE;
+                default -> IFEQ;
+            }, target);
+        }
+
         private void forLoop(Loop.For f) {
+            if (device) {
+                topTestedLoop(f);
+                return;
+            }
             scopes.push(new ArrayList<>());
             expect(expr(f.lo()), Type.INT, f);
             int var = declare(f.var(), Type.INT);
             mv.visitVarInsn(ISTORE, var);
+            begin(f.var());
             expect(expr(f.hi()), Type.INT, f);
             int hi = declare(f.var() + "$end", Type.INT);
             mv.visitVarInsn(ISTORE, hi);
+            begin(f.var() + "$end");
             Label test = new Label(), body = new Label();
             mv.visitJumpInsn(GOTO, test);
             mv.visitLabel(body);
@@ -282,6 +447,32 @@ public final class Emitter {
             close(scopes.pop(), after);
         }
 
+        /**
+         * A loop in the shape javac gives it (test at the top, a backward goto at the end), the shape
+         * Aparapi's decompiler knows best: {@code init; test: if (var >= end) goto exit; body; var++; goto test}.
+         */
+        private void topTestedLoop(Loop.For f) {
+            scopes.push(new ArrayList<>());
+            expect(expr(f.lo()), Type.INT, f);
+            int var = declare(f.var(), Type.INT);
+            mv.visitVarInsn(ISTORE, var);
+            begin(f.var());
+            expect(expr(f.hi()), Type.INT, f);
+            int hi = declare(f.var() + "$end", Type.INT);
+            mv.visitVarInsn(ISTORE, hi);
+            begin(f.var() + "$end");
+            Label test = new Label(), exit = new Label();
+            mv.visitLabel(test);
+            mv.visitVarInsn(ILOAD, var);
+            mv.visitVarInsn(ILOAD, hi);
+            mv.visitJumpInsn(IF_ICMPGE, exit);
+            block(f.body());
+            mv.visitIincInsn(var, 1);
+            mv.visitJumpInsn(GOTO, test);
+            mv.visitLabel(exit);
+            close(scopes.pop(), exit);
+        }
+
         private void store(int slot, Type t) {
             mv.visitVarInsn(switch (t) {
                 case INT, BOOL -> ISTORE;
@@ -291,8 +482,19 @@ public final class Emitter {
         }
 
         private Type typeOf(String name) {
+            if (fields.containsKey(name)) return fields.get(name);
             slot(name);
             return types.get(name);
+        }
+
+        /** Pushes a reference-typed name: a field of this, or a local. */
+        private void load(String name) {
+            if (fields.containsKey(name)) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, owner, "f_" + name, descriptor(fields.get(name)));
+            } else {
+                mv.visitVarInsn(ALOAD, slot(name));
+            }
         }
 
         private void expect(Type got, Type want, Object where) {
@@ -306,8 +508,23 @@ public final class Emitter {
                 return Type.INT;
             }
             if (e instanceof Loop.RealConst c) {
-                if (p == Precision.F32) mv.visitLdcInsn((float) c.value()); else mv.visitLdcInsn(c.value());
+                if (device && Double.isInfinite(c.value())) {
+                    // OpenCL C has no literal for infinity: 1/0, which Aparapi writes as (1.0f/0.0f).
+                    mv.visitLdcInsn(c.value() > 0 ? 1f : -1f);
+                    mv.visitLdcInsn(0f);
+                    mv.visitInsn(FDIV);
+                } else if (p == Precision.F32) {
+                    mv.visitLdcInsn((float) c.value());
+                } else {
+                    mv.visitLdcInsn(c.value());
+                }
                 return Type.REAL;
+            }
+            if (e instanceof Loop.Var v && fields.containsKey(v.name())) {
+                Type t = fields.get(v.name());
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, owner, "f_" + v.name(), descriptor(t));
+                return t;
             }
             if (e instanceof Loop.Var v) {
                 Type t = typeOf(v.name());
@@ -320,7 +537,7 @@ public final class Emitter {
             }
             if (e instanceof Loop.Load l) {
                 Type arrayType = typeOf(l.array());
-                mv.visitVarInsn(ALOAD, slot(l.array()));
+                load(l.array());
                 expect(expr(l.index()), Type.INT, l);
                 switch (arrayType) {
                     case INT_ARRAY -> { mv.visitInsn(IALOAD); return Type.INT; }
@@ -360,8 +577,7 @@ public final class Emitter {
             }
             Loop.Select s = (Loop.Select) e;
             Label no = new Label(), done = new Label();
-            expect(expr(s.cond()), Type.BOOL, s);
-            mv.visitJumpInsn(IFEQ, no);
+            jumpUnless(s.cond(), no);
             Type t = expr(s.a());
             mv.visitJumpInsn(GOTO, done);
             mv.visitLabel(no);
@@ -391,8 +607,23 @@ public final class Emitter {
             return t;
         }
 
-        /** Math functions compute in double; float32 kernels convert around the call. */
+        /**
+         * Math functions compute in double; float32 kernels convert around the call. On a device they
+         * are Kernel's float methods (OpenCL's own), and erf an instance helper of the kernel class.
+         */
         private Type function(Loop.Fn f) {
+            if (f.name().equals("globalId")) {
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, "com/aparapi/Kernel", "getGlobalId", "()I", false);
+                return Type.INT;
+            }
+            if (device) {
+                mv.visitVarInsn(ALOAD, 0);
+                for (Expr a : f.args()) expect(expr(a), Type.REAL, f);
+                String desc = "(" + "F".repeat(f.args().size()) + ")F";
+                mv.visitMethodInsn(INVOKEVIRTUAL, f.name().equals("erf") ? owner : "com/aparapi/Kernel", f.name(), desc, false);
+                return Type.REAL;
+            }
             if (f.name().equals("erf")) {
                 expect(expr(f.args().get(0)), Type.REAL, f);
                 mv.visitMethodInsn(INVOKESTATIC, owner, "erf", "(" + p.real + ")" + p.real, false);

@@ -44,7 +44,7 @@ public final class Loop {
     public record Set(String var, Expr value) implements Stmt {}
     public record Store(String array, Expr index, Expr value) implements Stmt {}
     public record If(Expr cond, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
-    /** Ends a kernel that returns a real (see {@link Kernel#returns}). */
+    /** Ends a kernel that returns a value (see {@link Kernel#returns}): a real, or an int. */
     public record Return(Expr value) implements Stmt {}
     /** A call of another kernel of the same class. */
     public record Call(String kernel, List<Expr> args) implements Stmt {}

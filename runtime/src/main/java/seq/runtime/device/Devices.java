@@ -1,0 +1,53 @@
+package seq.runtime.device;
+
+import com.aparapi.device.OpenCLDevice;
+import java.util.List;
+import seq.runtime.UserError;
+import seq.runtime.model.Net32;
+
+/**
+ * {@code --device auto|opencl|jvm}: {@code auto} takes an OpenCL GPU, else an OpenCL CPU device, else the
+ * JVM with a notice; {@code opencl} fails with a clear message when there is no OpenCL device.
+ */
+public final class Devices {
+    private Devices() {}
+
+    /** The result of choosing: the executor, and a notice to print when auto fell back to the JVM (else null). */
+    public record Choice(Executor executor, String notice) {}
+
+    public static Choice choose(String mode, Net32 net, List<String> forwardKernels, List<String> backwardKernels, ClassLoader loader) {
+        Executor jvm = jvm(net);
+        switch (mode) {
+            case "jvm" -> { return new Choice(jvm, null); }
+            case "auto", "opencl" -> {
+                StringBuilder why = new StringBuilder();
+                OpenCLDevice device = OpenCl.find(why);
+                if (device == null) {
+                    if (mode.equals("opencl")) {
+                        throw new UserError("--device opencl: " + why + ". Install an OpenCL driver (on Debian: "
+                            + "apt-get install ocl-icd-libopencl1 pocl-opencl-icd, or your GPU's), or use --device jvm");
+                    }
+                    return new Choice(jvm, "no OpenCL device (" + why + "), running on the JVM");
+                }
+                return new Choice(OpenCl.create(device, net, forwardKernels, backwardKernels, loader), null);
+            }
+            default -> throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
+        }
+    }
+
+    /** Null when there is an OpenCL device to run on, else why there is none. */
+    public static String openClProblem() {
+        StringBuilder why = new StringBuilder();
+        return OpenCl.find(why) != null ? null : why.toString();
+    }
+
+    /** Every op on the JVM. */
+    public static Executor jvm(Net32 net) {
+        return new Executor() {
+            @Override public String describe() { return "jvm"; }
+            @Override public void forward(float[][] buffers, int[] dims) { net.forward(buffers, dims); }
+            @Override public void backward(float[][] buffers, int[] dims) { net.backward(buffers, dims); }
+            @Override public long launches() { return 0; }
+        };
+    }
+}
