@@ -107,6 +107,17 @@ final class Harness {
         return b[index(compiled.graph().loss())][0];
     }
 
+    /** d loss / d weights[i] by central differences with step 1e-5; weights[i] is left as it was. */
+    double centralDifference(double[][] b, double[] weights, int i) {
+        double saved = weights[i], step = 1e-5;
+        weights[i] = saved + step;
+        double up = loss(b);
+        weights[i] = saved - step;
+        double down = loss(b);
+        weights[i] = saved;
+        return (up - down) / (2 * step);
+    }
+
     static Map<String, Integer> sizes(Object... pairs) {
         Map<String, Integer> m = new HashMap<>();
         for (int i = 0; i < pairs.length; i += 2) m.put((String) pairs[i], (Integer) pairs[i + 1]);

@@ -183,13 +183,7 @@ class OpenClTest {
             double[] weight = d[h64.index(w64)];
             double num = 0, den = 0;
             for (int k = 0; k < weight.length; k++) {
-                double keep = weight[k], step = 1e-5;
-                weight[k] = keep + step;
-                double up = h64.loss(d);
-                weight[k] = keep - step;
-                double down = h64.loss(d);
-                weight[k] = keep;
-                double fd = (up - down) / (2 * step);
+                double fd = h64.centralDifference(d, weight, k);
                 num += (grad[k] - fd) * (grad[k] - fd);
                 den += fd * fd;
             }

@@ -419,39 +419,13 @@ public final class Emitter {
             }, target);
         }
 
-        private void forLoop(Loop.For f) {
-            if (device) {
-                topTestedLoop(f);
-                return;
-            }
-            scopes.push(new ArrayList<>());
-            expect(expr(f.lo()), Type.INT, f);
-            int var = declare(f.var(), Type.INT);
-            mv.visitVarInsn(ISTORE, var);
-            begin(f.var());
-            expect(expr(f.hi()), Type.INT, f);
-            int hi = declare(f.var() + "$end", Type.INT);
-            mv.visitVarInsn(ISTORE, hi);
-            begin(f.var() + "$end");
-            Label test = new Label(), body = new Label();
-            mv.visitJumpInsn(GOTO, test);
-            mv.visitLabel(body);
-            block(f.body());
-            mv.visitIincInsn(var, 1);
-            mv.visitLabel(test);
-            mv.visitVarInsn(ILOAD, var);
-            mv.visitVarInsn(ILOAD, hi);
-            mv.visitJumpInsn(IF_ICMPLT, body);
-            Label after = new Label();
-            mv.visitLabel(after);
-            close(scopes.pop(), after);
-        }
-
         /**
-         * A loop in the shape javac gives it (test at the top, a backward goto at the end), the shape
-         * Aparapi's decompiler knows best: {@code init; test: if (var >= end) goto exit; body; var++; goto test}.
+         * {@code for (var = lo, end = hi; var < end; var++)}. On the JVM the test sits at the bottom
+         * ({@code goto test; body: ...; var++; test: if (var < end) goto body}); on a device the loop has the
+         * shape javac gives it, which Aparapi's decompiler knows best: {@code test: if (var >= end) goto
+         * exit; ...; var++; goto test; exit:}.
          */
-        private void topTestedLoop(Loop.For f) {
+        private void forLoop(Loop.For f) {
             scopes.push(new ArrayList<>());
             expect(expr(f.lo()), Type.INT, f);
             int var = declare(f.var(), Type.INT);
@@ -461,14 +435,25 @@ public final class Emitter {
             int hi = declare(f.var() + "$end", Type.INT);
             mv.visitVarInsn(ISTORE, hi);
             begin(f.var() + "$end");
-            Label test = new Label(), exit = new Label();
-            mv.visitLabel(test);
-            mv.visitVarInsn(ILOAD, var);
-            mv.visitVarInsn(ILOAD, hi);
-            mv.visitJumpInsn(IF_ICMPGE, exit);
-            block(f.body());
-            mv.visitIincInsn(var, 1);
-            mv.visitJumpInsn(GOTO, test);
+            Label test = new Label(), body = new Label(), exit = new Label();
+            if (device) {
+                mv.visitLabel(test);
+                mv.visitVarInsn(ILOAD, var);
+                mv.visitVarInsn(ILOAD, hi);
+                mv.visitJumpInsn(IF_ICMPGE, exit);
+                block(f.body());
+                mv.visitIincInsn(var, 1);
+                mv.visitJumpInsn(GOTO, test);
+            } else {
+                mv.visitJumpInsn(GOTO, test);
+                mv.visitLabel(body);
+                block(f.body());
+                mv.visitIincInsn(var, 1);
+                mv.visitLabel(test);
+                mv.visitVarInsn(ILOAD, var);
+                mv.visitVarInsn(ILOAD, hi);
+                mv.visitJumpInsn(IF_ICMPLT, body);
+            }
             mv.visitLabel(exit);
             close(scopes.pop(), exit);
         }
