@@ -36,23 +36,13 @@ public final class ModelClass {
         }
     }
 
-    /**
-     * The model class, and (float32 only) its device kernels: {@code forwardKernels.get(k)} is the binary
-     * name of the Aparapi kernel class of forward op k, or null where that op runs only on the JVM;
-     * likewise for the backward ops. {@code deviceClasses} maps those names to class bytes.
-     */
-    public record Generated(String className, byte[] bytes, Plan plan, List<String> forwardKernels, List<String> backwardKernels,
-                            Map<String, byte[]> deviceClasses) {
-        public Generated {
-            forwardKernels = java.util.Collections.unmodifiableList(new ArrayList<>(forwardKernels));
-            backwardKernels = java.util.Collections.unmodifiableList(new ArrayList<>(backwardKernels));
-            deviceClasses = Map.copyOf(deviceClasses);
-        }
-
+    /** The model class, and (float32 models with data-parallel ops only, else null) its device kernels. */
+    public record Generated(String className, byte[] bytes, Plan plan, DeviceClass.Result device) {
         /** Every class to load or pack, by binary name. */
         public Map<String, byte[]> classes() {
-            Map<String, byte[]> all = new LinkedHashMap<>(deviceClasses);
+            Map<String, byte[]> all = new LinkedHashMap<>();
             all.put(className, bytes);
+            if (device != null) all.put(device.className(), device.bytes());
             return all;
         }
     }
@@ -124,6 +114,9 @@ public final class ModelClass {
             backOpBody.addAll(backwardOp);
         }
         kernels.add(new Loop.Kernel("backwardOp", opParams, backOpBody, true));
+        kernels.add(new Loop.Kernel("forwardOps", List.of(), List.of(new Loop.Return(i(graph.ops().size()))), true, Type.INT));
+        kernels.add(new Loop.Kernel("backwardOps", List.of(), List.of(new Loop.Return(i(seed == null ? 0 : backward.ops().size()))), true,
+            Type.INT));
         kernels.add(Update.kernel("update", optimizer, nesterov));
         List<Stmt> step = new ArrayList<>();
         for (Map.Entry<Value, List<Value>> e : slots.entrySet()) {
@@ -136,23 +129,7 @@ public final class ModelClass {
         String iface = precision == Emitter.Precision.F32 ? "seq/runtime/model/Net32" : "seq/runtime/model/Net64";
         Emitter emitter = new Emitter(precision);
         byte[] bytes = emitter.emitClass(internalName, kernels, iface);
-        Map<String, byte[]> device = new LinkedHashMap<>();
-        List<String> forwardKernels = new ArrayList<>(), backwardKernels = new ArrayList<>();
-        for (int k = 0; k < graph.ops().size(); k++) forwardKernels.add(device(graph.ops().get(k), internalName + "_f" + k, plan, emitter, device));
-        for (int k = 0; k < backward.ops().size(); k++) backwardKernels.add(device(backward.ops().get(k), internalName + "_b" + k, plan, emitter, device));
-        return new Generated(internalName.replace('/', '.'), bytes, plan, forwardKernels, backwardKernels, device);
-    }
-
-    /** The device kernel of a data-parallel op, added to {@code out}; its binary name, or null for an op that has none. */
-    private static String device(Op op, String internalName, Plan plan, Emitter emitter, Map<String, byte[]> out) {
-        if (emitter.precision() != Emitter.Precision.F32 || !(op instanceof seq.compiler.ir.KernelOp k) || k.parallel() == null) return null;
-        List<Expr> args = new ArrayList<>();
-        for (Value v : op.arrays()) args.add(at("$b", i(plan.index(v))));
-        for (Size s : op.ints()) args.add(size(s, plan, "$dims"));
-        List<String> written = k.arrayNames().subList(k.inputs().size(), k.arrayNames().size());
-        String name = internalName.replace('/', '.');
-        out.put(name, emitter.emitDeviceKernel(internalName, op.kernel("run"), k.parallel(), args, written));
-        return name;
+        return new Generated(internalName.replace('/', '.'), bytes, plan, DeviceClass.of(internalName, graph, backward, plan, emitter));
     }
 
     /** Adds the op's kernel under {@code name} and returns the statement that calls it. */

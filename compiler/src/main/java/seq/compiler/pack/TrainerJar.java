@@ -77,7 +77,7 @@ public final class TrainerJar {
     }
 
     /** The description the runtime reads: buffers, weights and how Keras initialises them, training settings. */
-    static ModelInfo describe(CheckedModel model, Backend.Result r) {
+    public static ModelInfo describe(CheckedModel model, Backend.Result r) {
         List<ModelInfo.Buffer> buffers = new ArrayList<>();
         for (Value v : r.plan().buffers()) {
             List<String> dims = v.shape().stream().map(TrainerJar::dim).toList();
@@ -100,7 +100,13 @@ public final class TrainerJar {
         return new ModelInfo(model.name(), model.decl().span().file().path() + " line " + model.decl().span().line(),
             r.plan().symbols(), r.generated().className(), r.generated().className().replaceAll("32$", "64"), buffers, weights,
             inputs, dropout, r.plan().index(r.graph().output()), r.plan().index(r.graph().target()), r.plan().index(r.graph().loss()),
-            settings(model.train()), r.generated().forwardKernels(), r.generated().backwardKernels());
+            settings(model.train()), r.generated().device() == null ? null : r.generated().device().className(), launches(r));
+    }
+
+    private static List<ModelInfo.Launch> launches(Backend.Result r) {
+        if (r.generated().device() == null) return List.of();
+        return r.generated().device().launches().stream()
+            .map(l -> new ModelInfo.Launch(l.backward(), l.op(), l.id(), l.put(), l.get())).toList();
     }
 
     private static Layer innermost(Layer layer) {

@@ -1,20 +1,16 @@
 package seq.runtime.device;
 
 /**
- * What every generated device kernel (a {@code com.aparapi.Kernel} subclass, one per data-parallel op)
- * offers the runtime: its arguments set from a workspace, its number of work items, and the arrays
- * to move to and from the device around a launch.
+ * What a model's generated device class (a {@code com.aparapi.Kernel} subclass holding every
+ * data-parallel op as one branch of its {@code run()}) offers the runtime.
  */
 public interface DeviceKernel {
     /** Sets the kernel's fields from the workspace {@code buffers} and the bound sizes {@code dims}. */
     void bind(float[][] buffers, int[] dims);
 
-    /** Work items for the bound sizes: one per iteration of the op's parallel loop. */
-    int items();
+    /** Chooses the branch (the op) the next launch runs. */
+    void select(int op);
 
-    /** Every array the kernel reads or writes. */
-    float[][] arrays();
-
-    /** The arrays it writes. */
-    float[][] written();
+    /** Work items of branch {@code op} for the bound sizes: one per iteration of the op's parallel loop. */
+    int items(int op);
 }

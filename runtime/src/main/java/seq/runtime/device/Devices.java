@@ -1,9 +1,9 @@
 package seq.runtime.device;
 
 import com.aparapi.device.OpenCLDevice;
-import java.util.List;
 import seq.runtime.UserError;
 import seq.runtime.model.Net32;
+import seq.runtime.train.ModelInfo;
 
 /**
  * {@code --device auto|opencl|jvm}: {@code auto} takes an OpenCL GPU, else an OpenCL CPU device, else the
@@ -15,7 +15,7 @@ public final class Devices {
     /** The result of choosing: the executor, and a notice to print when auto fell back to the JVM (else null). */
     public record Choice(Executor executor, String notice) {}
 
-    public static Choice choose(String mode, Net32 net, List<String> forwardKernels, List<String> backwardKernels, ClassLoader loader) {
+    public static Choice choose(String mode, Net32 net, ModelInfo info, ClassLoader loader) {
         Executor jvm = jvm(net);
         switch (mode) {
             case "jvm" -> { return new Choice(jvm, null); }
@@ -29,7 +29,12 @@ public final class Devices {
                     }
                     return new Choice(jvm, "no OpenCL device (" + why + "), running on the JVM");
                 }
-                return new Choice(OpenCl.create(device, net, forwardKernels, backwardKernels, loader), null);
+                Executor opencl = OpenCl.create(device, net, info, loader);
+                if (opencl == null) {
+                    // Nothing in this model runs on a device (no recurrence, convolution or pooling).
+                    return new Choice(jvm, mode.equals("auto") ? null : "no op of this model has an OpenCL kernel, running on the JVM");
+                }
+                return new Choice(opencl, null);
             }
             default -> throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
         }

@@ -5,7 +5,6 @@ import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.exception.CompileFailedException;
 import com.aparapi.internal.kernel.KernelManager;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.logging.Handler;
@@ -14,12 +13,15 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import seq.runtime.UserError;
 import seq.runtime.model.Net32;
+import seq.runtime.train.ModelInfo;
 
 /**
  * Runs the data-parallel ops of a model (recurrences, Conv1D, pooling) as OpenCL kernels on one
- * device through Aparapi, and every other op on the JVM. Each device kernel is translated and built
- * when this is created, before the first batch. Around a launch its arrays are put to the device and
- * the ones it writes are read back (Aparapi's explicit mode), so the JVM ops in between see them.
+ * device through Aparapi, and every other op on the JVM. All device ops are branches of one generated
+ * kernel class, translated and built when this is created, before the first batch; one instance of it
+ * holds the device's copies of the buffers, so a buffer moves only where the compiler's transfer plan
+ * ({@link ModelInfo.Launch}) says: to the device when the host has written it since, back when the
+ * host is about to read it (Aparapi's explicit mode).
  *
  * <p>Aparapi's habit of silently running a kernel in its Java thread pool when the device fails is
  * turned into an error: a handler on its logger throws at the "Device failed" message, and every
@@ -28,12 +30,19 @@ import seq.runtime.model.Net32;
 public final class OpenCl implements Executor {
     private final OpenCLDevice device;
     private final Net32 net;
-    private final Kernel[] forward, backward;
+    private final Kernel kernel;
+    private final DeviceKernel branches;
+    /** The launch of each forward and backward op, or null where the op runs on the JVM. */
+    private final ModelInfo.Launch[] forward, backward;
+    private float[][] bound;
+    private int[] boundDims;
     private long launches;
 
-    private OpenCl(OpenCLDevice device, Net32 net, Kernel[] forward, Kernel[] backward) {
+    private OpenCl(OpenCLDevice device, Net32 net, Kernel kernel, ModelInfo.Launch[] forward, ModelInfo.Launch[] backward) {
         this.device = device;
         this.net = net;
+        this.kernel = kernel;
+        this.branches = (DeviceKernel) kernel;
         this.forward = forward;
         this.backward = backward;
     }
@@ -54,30 +63,33 @@ public final class OpenCl implements Executor {
         return null;
     }
 
-    /** Loads, translates and builds every device kernel of {@code kernelClasses} (null entries run on the JVM). */
-    static OpenCl create(OpenCLDevice device, Net32 net, List<String> forwardClasses, List<String> backwardClasses, ClassLoader loader) {
-        return new OpenCl(device, net, build(device, forwardClasses, loader), build(device, backwardClasses, loader));
-    }
-
-    private static Kernel[] build(OpenCLDevice device, List<String> classes, ClassLoader loader) {
-        Kernel[] out = new Kernel[classes.size()];
-        for (int k = 0; k < out.length; k++) {
-            String name = classes.get(k);
-            if (name == null) continue;
-            try {
-                Kernel kernel = (Kernel) Class.forName(name, true, loader).getConstructor().newInstance();
-                kernel.setExplicit(true);
-                KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
-                kernel.compile(device);
-                out[k] = kernel;
-            } catch (CompileFailedException e) {
-                throw new UserError("OpenCL could not build kernel " + name + " for " + device.getName() + ": " + e.getMessage()
-                    + "; use --device jvm");
-            } catch (ReflectiveOperationException e) {
-                throw new UserError("the OpenCL kernel " + name + " in this jar cannot be loaded: " + e + "; use --device jvm");
-            }
+    /**
+     * Loads, translates and builds the model's device class. With the system property
+     * {@code seq.opencl.copy=true} buffers are copies, as on a discrete GPU, even where the device could
+     * work in host memory (PoCL would otherwise hide a missing transfer).
+     */
+    static Executor create(OpenCLDevice device, Net32 net, ModelInfo info, ClassLoader loader) {
+        if (info.deviceClass() == null) return null;
+        if (Boolean.getBoolean("seq.opencl.copy")) device.setSharedMemory(false);
+        Kernel kernel;
+        try {
+            kernel = (Kernel) Class.forName(info.deviceClass(), true, loader).getConstructor().newInstance();
+            kernel.setExplicit(true);
+            KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+            kernel.compile(device);
+        } catch (CompileFailedException e) {
+            throw new UserError("OpenCL could not build " + info.deviceClass() + " for " + device.getName() + ": " + e.getMessage()
+                + "; use --device jvm");
+        } catch (ReflectiveOperationException e) {
+            throw new UserError("the OpenCL kernels in this jar (" + info.deviceClass() + ") cannot be loaded: " + e + "; use --device jvm");
         }
-        return out;
+        int forwardOps = 0, backwardOps = 0;
+        for (ModelInfo.Launch l : info.launches()) {
+            if (l.backward()) backwardOps = Math.max(backwardOps, l.op() + 1); else forwardOps = Math.max(forwardOps, l.op() + 1);
+        }
+        ModelInfo.Launch[] forward = new ModelInfo.Launch[forwardOps], backward = new ModelInfo.Launch[backwardOps];
+        for (ModelInfo.Launch l : info.launches()) (l.backward() ? backward : forward)[l.op()] = l;
+        return new OpenCl(device, net, kernel, forward, backward);
     }
 
     @Override public String describe() {
@@ -85,47 +97,49 @@ public final class OpenCl implements Executor {
     }
 
     @Override public void forward(float[][] buffers, int[] dims) {
-        for (int k = 0; k < forward.length; k++) {
-            if (forward[k] != null) launch(forward[k], buffers, dims);
+        bind(buffers, dims);
+        int ops = net.forwardOps();
+        for (int k = 0; k < ops; k++) {
+            if (k < forward.length && forward[k] != null) launch(forward[k], buffers);
             else net.forwardOp(buffers, dims, k);
         }
     }
 
     @Override public void backward(float[][] buffers, int[] dims) {
+        bind(buffers, dims);
         net.backwardOp(buffers, dims, -1);
-        for (int k = 0; k < backward.length; k++) {
-            if (backward[k] != null) launch(backward[k], buffers, dims);
+        int ops = net.backwardOps();
+        for (int k = 0; k < ops; k++) {
+            if (k < backward.length && backward[k] != null) launch(backward[k], buffers);
             else net.backwardOp(buffers, dims, k);
         }
     }
 
     @Override public long launches() { return launches; }
 
-    /** Device kernels per forward pass and per backward pass. */
-    public int[] kernelsPerPass() {
-        int f = 0, b = 0;
-        for (Kernel k : forward) if (k != null) f++;
-        for (Kernel k : backward) if (k != null) b++;
-        return new int[] {f, b};
+    /** Points the kernel's fields at this workspace (a new batch shape brings new arrays). */
+    private void bind(float[][] buffers, int[] dims) {
+        if (buffers == bound && java.util.Arrays.equals(dims, boundDims)) return;
+        branches.bind(buffers, dims);
+        bound = buffers;
+        boundDims = dims.clone();
     }
 
-    private void launch(Kernel kernel, float[][] buffers, int[] dims) {
-        DeviceKernel d = (DeviceKernel) kernel;
-        d.bind(buffers, dims);
-        int items = d.items();
-        if (items == 0) return;
-        for (float[] a : d.arrays()) kernel.put(a);
+    private void launch(ModelInfo.Launch l, float[][] buffers) {
+        int items = branches.items(l.id());
+        branches.select(l.id());
+        for (int b : l.put()) kernel.put(buffers[b]);
         try {
             kernel.execute(device.createRange(items));
         } catch (DeviceFailed e) {
-            throw new UserError("OpenCL kernel " + kernel.getClass().getName() + " failed on " + device.getName() + ": " + e.getMessage()
-                + "; use --device jvm");
+            throw new UserError("OpenCL kernel " + l.id() + " of " + kernel.getClass().getName() + " failed on " + device.getName() + ": "
+                + e.getMessage() + "; use --device jvm");
         }
         if (kernel.getTargetDevice() != device || !KernelManager.instance().getPreferences(kernel).getFailedDevices().isEmpty()) {
-            throw new UserError("OpenCL kernel " + kernel.getClass().getName() + " did not run on " + device.getName()
+            throw new UserError("OpenCL kernels of " + kernel.getClass().getName() + " did not run on " + device.getName()
                 + " (Aparapi fell back to " + kernel.getTargetDevice() + "); use --device jvm");
         }
-        for (float[] a : d.written()) kernel.get(a);
+        for (int b : l.get()) kernel.get(buffers[b]);
         launches++;
     }
 

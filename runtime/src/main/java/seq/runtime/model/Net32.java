@@ -15,6 +15,12 @@ public interface Net32 {
     /** Inputs and weights in, activations and the loss out. */
     void forward(float[][] buffers, int[] dims);
 
+    /** How many ops the forward pass has. */
+    int forwardOps();
+
+    /** How many ops the backward pass has, not counting its start. */
+    int backwardOps();
+
     /** Forward op {@code k} alone: {@link #forward} is ops 0, 1, ... in order. */
     void forwardOp(float[][] buffers, int[] dims, int k);
 

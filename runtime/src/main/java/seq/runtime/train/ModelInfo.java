@@ -12,14 +12,14 @@ import java.util.Map;
 
 /**
  * What a trainer knows about its model, read from `seq/model.txt` in the jar (written by `seqc build`):
- * the buffer plan, which buffers are inputs, weights and gradients, the training settings, and for
- * each forward and backward op the class of its OpenCL kernel, or "-" where it runs only on the JVM.
- * One line per fact, `key value...`, so the format needs no parser library.
+ * the buffer plan, which buffers are inputs, weights and gradients, the training settings, and the
+ * OpenCL kernel class with the ops it runs and the buffers each of its launches moves. One line per
+ * fact, `key value...`, so the format needs no parser library.
  */
 public record ModelInfo(String name, String sourceLine, List<String> symbols, String class32, String class64,
                         List<Buffer> buffers, List<Weight> weights, List<Integer> inputs, Map<Integer, Double> dropout,
                         int output, int target, int loss,
-                        Map<String, String> train, List<String> forwardKernels, List<String> backwardKernels) {
+                        Map<String, String> train, String deviceClass, List<Launch> launches) {
     public static final String RESOURCE = "seq/model.txt";
 
     public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE, SLOT }
@@ -31,6 +31,12 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
     public record Buffer(Role role, String name, List<String> dims, boolean integer) {
         public int rank() { return dims.size(); }
     }
+
+    /**
+     * Forward (or backward) op {@code op} runs on the device as branch {@code id} of the device class;
+     * buffers {@code put} go to the device before it, buffers {@code get} come back after it.
+     */
+    public record Launch(boolean backward, int op, int id, List<Integer> put, List<Integer> get) {}
 
     /** A weight in Keras's naming, the buffers of its gradient and optimizer state, and how Keras initialises it. */
     public record Weight(int buffer, int gradient, int first, int second, String name, String layerKind, boolean unitForgetBias) {}
@@ -44,7 +50,8 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         Map<Integer, Double> noise = new LinkedHashMap<>();
         int output = -1, target = -1, loss = -1;
         Map<String, String> train = new LinkedHashMap<>();
-        List<String> forwardKernels = new ArrayList<>(), backwardKernels = new ArrayList<>();
+        String deviceClass = null;
+        List<Launch> launches = new ArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         for (String line = r.readLine(); line != null; line = r.readLine()) {
             if (line.isBlank()) continue;
@@ -68,11 +75,21 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                 case "target" -> target = Integer.parseInt(f[1]);
                 case "loss" -> loss = Integer.parseInt(f[1]);
                 case "train" -> train.put(f[1], f.length > 2 ? line.substring(line.indexOf(f[1]) + f[1].length() + 1) : "");
-                case "op" -> (f[1].equals("forward") ? forwardKernels : backwardKernels).add(f[2].equals("-") ? null : f[2]);
+                case "device" -> deviceClass = f[1];
+                case "launch" -> launches.add(new Launch(f[1].equals("backward"), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
+                    indices(f[5]), indices(f[7])));
                 default -> throw new IOException("unknown line in " + RESOURCE + ": " + line);
             }
         }
-        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, noise, output, target, loss, train, forwardKernels, backwardKernels);
+        return new ModelInfo(name, line0, symbols, c32, c64, buffers, weights, inputs, noise, output, target, loss, train, deviceClass, launches);
+    }
+
+    private static List<Integer> indices(String list) {
+        return list.equals("-") ? List.of() : java.util.Arrays.stream(list.split(",")).map(Integer::parseInt).toList();
+    }
+
+    private static String indices(List<Integer> list) {
+        return list.isEmpty() ? "-" : String.join(",", list.stream().map(String::valueOf).toList());
     }
 
     public String setting(String key, String fallback) {
@@ -103,8 +120,11 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         out.append("output ").append(output).append('\n').append("target ").append(target).append('\n')
             .append("loss ").append(loss).append('\n');
         train.forEach((k, v) -> out.append("train ").append(k).append(' ').append(v).append('\n'));
-        for (String k : forwardKernels) out.append("op forward ").append(k == null ? "-" : k).append('\n');
-        for (String k : backwardKernels) out.append("op backward ").append(k == null ? "-" : k).append('\n');
+        if (deviceClass != null) out.append("device ").append(deviceClass).append('\n');
+        for (Launch l : launches) {
+            out.append("launch ").append(l.backward() ? "backward " : "forward ").append(l.op()).append(' ').append(l.id())
+                .append(" put ").append(indices(l.put())).append(" get ").append(indices(l.get())).append('\n');
+        }
         return out.toString();
     }
 }

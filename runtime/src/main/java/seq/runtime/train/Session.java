@@ -67,7 +67,7 @@ public final class Session {
     /** The executor of the chosen device, choosing it now if no pass has run yet. */
     public Executor executor() {
         if (executor == null) {
-            Devices.Choice c = Devices.choose(deviceMode, net, info.forwardKernels(), info.backwardKernels(), loader);
+            Devices.Choice c = Devices.choose(deviceMode, net, info, loader);
             executor = c.executor();
             notice = c.notice();
         }

@@ -68,31 +68,21 @@ public final class Emitter {
     public static final String DEVICE_KERNEL = "seq/runtime/device/DeviceKernel";
 
     /**
-     * An Aparapi kernel for one data-parallel op ({@link seq.compiler.ir.KernelOp#parallel}): a
-     * {@code com.aparapi.Kernel} subclass whose fields are the op's arguments ({@code f_} + name) and
-     * whose {@code run()} is one iteration of the loop over {@code parallel} per work item. It
-     * implements {@link #DEVICE_KERNEL}: {@code bind} sets the fields from a workspace ({@code args}, one
-     * expression per parameter over {@code $b}, the buffers, and {@code $dims}, the bound sizes),
-     * {@code items} is the number of work items, {@code arrays} and {@code written} the arrays to move.
+     * A model's device kernels as one Aparapi kernel: a {@code com.aparapi.Kernel} subclass with a
+     * {@code float[]} field per buffer ({@code f_} + name; {@code buffers} gives each field's index in the
+     * workspace), an {@code int[]} of the bound sizes and an
+     * {@code int} choosing the branch of {@code run()} (the statements {@code run}, where one work item
+     * runs one iteration of an op's parallel loop). It implements {@link #DEVICE_KERNEL}: {@code bind}
+     * sets the fields from a workspace, {@code select} the branch, and {@code items} (the statements
+     * {@code items}, over the parameter {@code op}) says how many work items a branch has.
      */
-    public byte[] emitDeviceKernel(String internalName, Loop.Kernel op, String parallel, List<Expr> args, List<String> written) {
+    public byte[] emitDeviceClass(String internalName, Map<String, Integer> buffers, String op, String dims, List<Stmt> run,
+                                  List<Stmt> items) {
         if (p != Precision.F32) throw new IllegalStateException("device kernels are float32");
         Map<String, Type> fields = new java.util.LinkedHashMap<>();
-        for (Loop.Param prm : op.params()) fields.put(prm.name(), prm.type());
-        List<Stmt> run = new ArrayList<>(List.of(Loop.let(parallel, Type.INT, Loop.fn("globalId"))));
-        Expr items = null;
-        for (Stmt st : op.body()) {
-            if (st instanceof Loop.For f && f.var().equals(parallel) && f.lo().equals(Loop.i(0))) {
-                run.add(Loop.when(Loop.cmp("<", Loop.v(parallel), f.hi()), f.body().toArray(Stmt[]::new)));
-                if (items == null) items = f.hi();
-                else if (!items.equals(f.hi())) throw new IllegalArgumentException(op.name() + ": parallel loops differ in length");
-            } else if (!(st instanceof Loop.Let l && l.type() == Type.INT)) {
-                throw new IllegalArgumentException(op.name() + ": not of the data-parallel form at " + st);
-            }  else {
-                run.add(st);
-            }
-        }
-        if (items == null) throw new IllegalArgumentException(op.name() + ": no loop over " + parallel);
+        for (String b : buffers.keySet()) fields.put(b, Type.REAL_ARRAY);
+        fields.put(dims, Type.INT_ARRAY);
+        fields.put(op, Type.INT);
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "com/aparapi/Kernel", new String[] {DEVICE_KERNEL});
         for (Map.Entry<String, Type> f : fields.entrySet()) cw.visitField(ACC_PUBLIC, "f_" + f.getKey(), descriptor(f.getValue()), null, null).visitEnd();
@@ -109,34 +99,16 @@ public final class Emitter {
         new MethodEmitter(cw, internalName, new Loop.Kernel(erf.name(), erf.params(), erf.body(), true, erf.returns()), none, Map.of(), true)
             .emit();
         List<Stmt> bind = new ArrayList<>();
-        for (int k = 0; k < op.params().size(); k++) bind.add(Loop.set(op.params().get(k).name(), args.get(k)));
+        buffers.forEach((field, index) -> bind.add(Loop.set(field, Loop.at("$b", Loop.i(index)))));
+        bind.add(Loop.set(dims, Loop.v("$dims")));
         new MethodEmitter(cw, internalName, new Loop.Kernel("bind", List.of(Loop.p("$b", Type.REAL_ARRAYS), Loop.p("$dims", Type.INT_ARRAY)),
             bind, true), none, fields, false).emit();
-        new MethodEmitter(cw, internalName, new Loop.Kernel("items", List.of(), List.of(new Loop.Return(items)), true, Type.INT), none,
+        new MethodEmitter(cw, internalName, new Loop.Kernel("select", List.of(Loop.p("op", Type.INT)), List.of(Loop.set(op, Loop.v("op"))),
+            true), none, fields, false).emit();
+        new MethodEmitter(cw, internalName, new Loop.Kernel("items", List.of(Loop.p("op", Type.INT)), items, true, Type.INT), none,
             fields, false).emit();
-        List<String> arrays = fields.entrySet().stream().filter(f -> f.getValue() == Type.REAL_ARRAY).map(Map.Entry::getKey).toList();
-        emitArrays(cw, internalName, "arrays", arrays);
-        emitArrays(cw, internalName, "written", written);
         cw.visitEnd();
         return cw.toByteArray();
-    }
-
-    /** {@code float[][] name()} returning the fields {@code f_a} for each a of {@code names}. */
-    private void emitArrays(ClassWriter cw, String owner, String name, List<String> names) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, "()[[F", null, null);
-        mv.visitCode();
-        mv.visitLdcInsn(names.size());
-        mv.visitTypeInsn(ANEWARRAY, "[F");
-        for (int k = 0; k < names.size(); k++) {
-            mv.visitInsn(DUP);
-            mv.visitLdcInsn(k);
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, owner, "f_" + names.get(k), "[F");
-            mv.visitInsn(AASTORE);
-        }
-        mv.visitInsn(ARETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
     }
 
     /**

@@ -1,0 +1,186 @@
+package seq.compiler.codegen;
+
+import static seq.compiler.codegen.loops.Loop.*;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import seq.compiler.ad.Reverse;
+import seq.compiler.codegen.asm.Emitter;
+import seq.compiler.codegen.loops.Loop;
+import seq.compiler.codegen.loops.Rename;
+import seq.compiler.ir.Graph;
+import seq.compiler.ir.KernelOp;
+import seq.compiler.ir.Op;
+import seq.compiler.ir.Value;
+
+/**
+ * A model's OpenCL kernels: every data-parallel op ({@link KernelOp#parallel}) of its forward and
+ * backward passes as one branch of a single Aparapi kernel class, chosen per launch by a field, so
+ * that all of them share the device's copies of the buffers (Aparapi keeps device buffers per kernel
+ * instance). Then what must move: walking the passes in order, a buffer goes to the device before a
+ * launch only when the host has written it since the device last had it, and comes back after a
+ * launch only when a JVM op, or the trainer after the pass, reads it before the device writes it again.
+ */
+public final class DeviceClass {
+    private DeviceClass() {}
+
+    /**
+     * Forward (or backward) op {@code op} runs as branch {@code id} of the device class; buffers {@code put}
+     * go to the device before it, buffers {@code get} come back after it.
+     */
+    public record Launch(boolean backward, int op, int id, List<Integer> put, List<Integer> get) {
+        public Launch {
+            put = List.copyOf(put);
+            get = List.copyOf(get);
+        }
+    }
+
+    public record Result(String className, byte[] bytes, List<Launch> launches) {
+        public Result {
+            launches = List.copyOf(launches);
+        }
+    }
+
+    /** Field names of the kernel class: the branch, the bound sizes, and buffer i. */
+    static final String OP = "kop", DIMS = "kdims";
+
+    static String buffer(int i) { return "kbuf" + i; }
+
+    /** The device class of a float32 model, or null when it has no data-parallel op. */
+    static Result of(String internalName, Graph graph, Reverse.Backward backward, ModelClass.Plan plan, Emitter emitter) {
+        if (emitter.precision() != Emitter.Precision.F32) return null;
+        List<Step> steps = new ArrayList<>();
+        for (int k = 0; k < graph.ops().size(); k++) steps.add(new Step(false, k, graph.ops().get(k), plan));
+        // The host reads the output (predictions, metrics) and the loss after the forward pass, then
+        // starts the backward pass by zeroing every gradient and seeding the loss's.
+        steps.add(Step.host(List.of(plan.index(graph.output()), plan.index(graph.loss())), List.of()));
+        List<Integer> gradients = new ArrayList<>();
+        for (Value v : plan.buffers()) if (v.role() == Value.Role.GRADIENT) gradients.add(plan.index(v));
+        steps.add(Step.host(List.of(), gradients));
+        for (int k = 0; k < backward.ops().size(); k++) steps.add(new Step(true, k, backward.ops().get(k), plan));
+        // The optimizer reads every weight's gradient.
+        List<Integer> weightGrads = new ArrayList<>();
+        for (Value w : graph.weights()) weightGrads.add(plan.index(backward.grads().get(w)));
+        steps.add(Step.host(weightGrads, List.of()));
+
+        List<Launch> launches = new ArrayList<>();
+        List<Stmt> run = new ArrayList<>(), items = new ArrayList<>();
+        TreeSet<Integer> fields = new TreeSet<>();
+        // Where each buffer's latest contents are; absent means the host's (all of them, when a pass starts).
+        Map<Integer, Boolean> onDevice = new HashMap<>();
+        Map<Integer, List<Integer>> getsOf = new HashMap<>();
+        Map<Integer, Integer> writer = new HashMap<>();
+        for (Step s : steps) {
+            if (s.op instanceof KernelOp k && k.parallel() != null) {
+                int id = launches.size();
+                List<Integer> put = new ArrayList<>(), get = new ArrayList<>();
+                for (int b : s.reads) if (!onDevice.containsKey(b)) put.add(b);
+                for (int b : s.reads) onDevice.putIfAbsent(b, false);
+                for (int b : s.writes) {
+                    onDevice.put(b, true);
+                    writer.put(b, id);
+                }
+                getsOf.put(id, get);
+                launches.add(new Launch(s.backward, s.index, id, put, get));
+                fields.addAll(s.reads);
+                fields.addAll(s.writes);
+                List<Stmt> sizes = sizes(k, plan);
+                List<Stmt> branch = new ArrayList<>(sizes);
+                branch.addAll(workItem(k, s.names));
+                run.add(when(cmp("==", v(OP), i(id)), branch.toArray(Stmt[]::new)));
+                List<Stmt> count = new ArrayList<>(sizes);
+                count.add(new Loop.Return(bound(k)));
+                items.add(when(cmp("==", v("op"), i(id)), count.toArray(Stmt[]::new)));
+            } else {
+                for (int b : s.reads) {
+                    if (Boolean.TRUE.equals(onDevice.get(b))) {
+                        getsOf.get(writer.get(b)).add(b);
+                        onDevice.put(b, false);
+                    }
+                }
+                for (int b : s.writes) onDevice.remove(b);
+            }
+        }
+        if (launches.isEmpty()) return null;
+        // The gets were collected into the lists the launches hold; make them immutable now.
+        List<Launch> done = new ArrayList<>();
+        for (Launch l : launches) done.add(new Launch(l.backward(), l.op(), l.id(), l.put(), getsOf.get(l.id())));
+        items.add(new Loop.Return(i(0)));
+        String name = internalName + "_Device";
+        Map<String, Integer> buffers = new java.util.LinkedHashMap<>();
+        for (int b : fields) buffers.put(buffer(b), b);
+        byte[] bytes = emitter.emitDeviceClass(name, buffers, OP, DIMS, run, items);
+        return new Result(name.replace('/', '.'), bytes, done);
+    }
+
+    /**
+     * An op as the transfer analysis sees it: the buffers it reads (its inputs, and the outputs its kernel
+     * loads from, such as those it adds into) and those it writes.
+     */
+    private record Step(boolean backward, int index, Op op, List<Integer> reads, List<Integer> writes, Map<String, String> names) {
+        Step(boolean backward, int index, Op op, ModelClass.Plan plan) {
+            this(backward, index, op, reads(op, plan), indices(op.outputs(), plan), renames(op, plan));
+        }
+
+        private static List<Integer> reads(Op op, ModelClass.Plan plan) {
+            List<Integer> out = new ArrayList<>(indices(op.inputs(), plan));
+            if (!(op instanceof KernelOp k)) return indices(op.arrays(), plan);
+            java.util.Set<String> loaded = Rename.loaded(k.body());
+            for (int o = 0; o < op.outputs().size(); o++) {
+                if (loaded.contains(k.arrayNames().get(op.inputs().size() + o))) out.add(plan.index(op.outputs().get(o)));
+            }
+            return out;
+        }
+
+        static Step host(List<Integer> reads, List<Integer> writes) {
+            return new Step(false, -1, null, reads, writes, Map.of());
+        }
+
+        private static List<Integer> indices(List<Value> values, ModelClass.Plan plan) {
+            return values.stream().map(plan::index).toList();
+        }
+
+        /** The op's array parameter names, each to the field of its buffer. */
+        private static Map<String, String> renames(Op op, ModelClass.Plan plan) {
+            if (!(op instanceof KernelOp k)) return Map.of();
+            Map<String, String> m = new HashMap<>();
+            for (int a = 0; a < k.arrayNames().size(); a++) m.put(k.arrayNames().get(a), buffer(plan.index(op.arrays().get(a))));
+            return m;
+        }
+    }
+
+    /** The op's integer parameters as locals, from the bound sizes. */
+    private static List<Stmt> sizes(KernelOp k, ModelClass.Plan plan) {
+        List<Stmt> out = new ArrayList<>();
+        for (int n = 0; n < k.ints().size(); n++) out.add(let(k.intNames().get(n), Type.INT, ModelClass.size(k.ints().get(n), plan, DIMS)));
+        return out;
+    }
+
+    /** The length of the op's parallel loop. */
+    private static Expr bound(KernelOp k) {
+        for (Stmt st : k.body()) if (st instanceof Loop.For f && f.var().equals(k.parallel())) return f.hi();
+        throw new IllegalArgumentException(k.label() + ": no loop over " + k.parallel());
+    }
+
+    /**
+     * One work item of the op: its integer lets, then each loop over the parallel variable as that
+     * variable's iteration number {@code getGlobalId()}, guarded by the loop's bound; arrays renamed to fields.
+     */
+    private static List<Stmt> workItem(KernelOp k, Map<String, String> names) {
+        String pv = k.parallel();
+        List<Stmt> out = new ArrayList<>(List.of(let(pv, Type.INT, fn("globalId"))));
+        for (Stmt st : k.body()) {
+            if (st instanceof Loop.For f && f.var().equals(pv) && f.lo().equals(i(0))) {
+                out.add(when(cmp("<", v(pv), f.hi()), Rename.arrays(f.body(), names).toArray(Stmt[]::new)));
+            } else if (st instanceof Loop.Let l && l.type() == Type.INT) {
+                out.add(st);
+            } else {
+                throw new IllegalArgumentException(k.label() + ": not of the data-parallel form at " + st);
+            }
+        }
+        return out;
+    }
+}
