@@ -23,8 +23,8 @@ import seq.compiler.types.Size;
  *       the bias and h_{s-1} · U to the input row it reads (tin), applying the gates and saving its per-step
  *       tensors in rows (b0, s); and a backward kernel walking the steps in reverse that writes the
  *       pre-activations' gradient of each step into the rows of xw's gradient. Both touch only their own
- *       sample's rows, so the samples can run in parallel; these are the units the OpenCL issue
- *       turns into device kernels;</li>
+ *       sample's rows, so the samples can run in parallel: on OpenCL, one work item per sample
+ *       ({@link seq.compiler.codegen.DeviceClass});</li>
  *   <li>the recurrent kernel's and the bias's gradients, each one reduction over every (sample, step)
  *       row after the reverse loop ({@link #recurrentGradient}, {@link ColumnSum}).</li>
  * </ol>
