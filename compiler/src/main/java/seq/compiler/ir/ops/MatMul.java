@@ -16,6 +16,15 @@ public final class MatMul {
     private MatMul() {}
 
     public static Op of(Value x, Value w, Value y, Span span) {
+        return of(x, w, y, span, false);
+    }
+
+    /**
+     * With {@code device}, the product and the input's gradient are marked data-parallel over rows, so they
+     * run as OpenCL kernels on a device: worth a launch for products over every step of a sequence, not
+     * for a Dense layer's few rows.
+     */
+    public static Op of(Value x, Value w, Value y, Span span, boolean device) {
         // k in the middle loop and n innermost: independent output lanes HotSpot can vectorise.
         List<Stmt> body = List.of(
             loop("m", v("M"),
@@ -24,10 +33,11 @@ public final class MatMul {
                     let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
                     loop("n", v("N"), addTo("y", idx(v("m"), v("N"), v("n")), mul(v("xv"), at("w", idx(v("k"), v("N"), v("n")))))))));
         return new KernelOp("matmul", span, List.of(x, w), List.of(y), List.of("x", "w", "y"),
-            List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, g -> vjp(x, w, y, span, g));
+            List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, g -> vjp(x, w, y, span, g, device),
+            device ? "m" : null);
     }
 
-    private static List<Op> vjp(Value x, Value w, Value y, Span span, Grads g) {
+    private static List<Op> vjp(Value x, Value w, Value y, Span span, Grads g, boolean device) {
         List<Op> out = new ArrayList<>();
         Value dy = g.of(y);
         if (g.of(x) != null) {
@@ -37,7 +47,7 @@ public final class MatMul {
                 loop("n", v("N"), set("acc", add(v("acc"), mul(at("dy", idx(v("m"), v("N"), v("n"))), at("w", idx(v("k"), v("N"), v("n"))))))),
                 addTo("dx", idx(v("m"), v("K"), v("k")), v("acc")))));
             out.add(new KernelOp("matmul_dx", span, List.of(dy, w), List.of(g.of(x)), List.of("dy", "w", "dx"),
-                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null));
+                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, device ? "m" : null));
         }
         if (g.of(w) != null) {
             // dw[k, n] += sum_m x[m, k] dy[m, n]

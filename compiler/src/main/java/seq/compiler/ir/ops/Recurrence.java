@@ -57,7 +57,7 @@ public final class Recurrence {
 
     /** The input product of every step, {@code xw = x · kernel}, as one matmul over [batch · steps] rows. */
     static Op inputProduct(Value x, Value kernel, Value xw, Span span) {
-        return MatMul.of(x, kernel, xw, span);
+        return MatMul.of(x, kernel, xw, span, true);
     }
 
     /** The hidden state h_{s-1} at unit {@code k}: zero before the first step. */
