@@ -87,12 +87,12 @@ public final class DeviceClass {
                 launches.add(new Launch(s.backward, s.index, id, put, get));
                 fields.addAll(s.reads);
                 fields.addAll(s.writes);
-                List<Stmt> sizes = sizes(k, plan);
+                List<Stmt> sizes = ModelClass.intLets(k, plan, DIMS);
                 List<Stmt> branch = new ArrayList<>(sizes);
                 branch.addAll(workItem(k, s.names));
                 run.add(when(cmp("==", v(OP), i(id)), branch.toArray(Stmt[]::new)));
                 List<Stmt> count = new ArrayList<>(sizes);
-                count.add(new Loop.Return(bound(k)));
+                count.add(new Loop.Return(k.parallelBound()));
                 items.add(when(cmp("==", v("op"), i(id)), count.toArray(Stmt[]::new)));
             } else {
                 for (int b : s.reads) {
@@ -150,19 +150,6 @@ public final class DeviceClass {
             for (int a = 0; a < k.arrayNames().size(); a++) m.put(k.arrayNames().get(a), buffer(plan.index(op.arrays().get(a))));
             return m;
         }
-    }
-
-    /** The op's integer parameters as locals, from the bound sizes. */
-    private static List<Stmt> sizes(KernelOp k, ModelClass.Plan plan) {
-        List<Stmt> out = new ArrayList<>();
-        for (int n = 0; n < k.ints().size(); n++) out.add(let(k.intNames().get(n), Type.INT, ModelClass.size(k.ints().get(n), plan, DIMS)));
-        return out;
-    }
-
-    /** The length of the op's parallel loop. */
-    private static Expr bound(KernelOp k) {
-        for (Stmt st : k.body()) if (st instanceof Loop.For f && f.var().equals(k.parallel())) return f.hi();
-        throw new IllegalArgumentException(k.label() + ": no loop over " + k.parallel());
     }
 
     /**

@@ -117,6 +117,8 @@ public final class ModelClass {
         kernels.add(new Loop.Kernel("forwardOps", List.of(), List.of(new Loop.Return(i(graph.ops().size()))), true, Type.INT));
         kernels.add(new Loop.Kernel("backwardOps", List.of(), List.of(new Loop.Return(i(seed == null ? 0 : backward.ops().size()))), true,
             Type.INT));
+        addRanged("forward", graph.ops(), "f", plan, kernels);
+        addRanged("backward", seed == null ? List.of() : backward.ops(), "b", plan, kernels);
         kernels.add(Update.kernel("update", optimizer, nesterov));
         List<Stmt> step = new ArrayList<>();
         for (Map.Entry<Value, List<Value>> e : slots.entrySet()) {
@@ -130,6 +132,40 @@ public final class ModelClass {
         Emitter emitter = new Emitter(precision);
         byte[] bytes = emitter.emitClass(internalName, kernels, iface);
         return new Generated(internalName.replace('/', '.'), bytes, plan, DeviceClass.of(internalName, graph, backward, plan, emitter));
+    }
+
+    /**
+     * For the data-parallel ops of a pass, what lets the runtime split them across threads:
+     * {@code <pass>Items(dims, k)}, the number of independent iterations of op k (0 for an op that is not
+     * data-parallel), and {@code <pass>Range(b, dims, k, lo, hi)}, which runs iterations [lo, hi) of it.
+     */
+    private static void addRanged(String pass, List<Op> ops, String prefix, Plan plan, List<Loop.Kernel> kernels) {
+        List<Stmt> items = new ArrayList<>(), range = new ArrayList<>();
+        for (int k = 0; k < ops.size(); k++) {
+            if (!(ops.get(k) instanceof seq.compiler.ir.KernelOp op) || op.parallel() == null) continue;
+            List<Stmt> count = new ArrayList<>(intLets(op, plan, "dims"));
+            count.add(new Loop.Return(op.parallelBound()));
+            items.add(new If(cmp("==", v("k"), i(k)), count, List.of()));
+            String name = prefix + k + "_range";
+            kernels.add(op.ranged(name, "$lo", "$hi"));
+            List<Expr> args = new ArrayList<>();
+            for (Value v : op.arrays()) args.add(buffer(plan, v));
+            for (Size s : op.ints()) args.add(size(s, plan));
+            args.add(v("lo"));
+            args.add(v("hi"));
+            range.add(when(cmp("==", v("k"), i(k)), new Call(name, args)));
+        }
+        items.add(new Loop.Return(i(0)));
+        kernels.add(new Loop.Kernel(pass + "Items", List.of(p("dims", Type.INT_ARRAY), p("k", Type.INT)), items, true, Type.INT));
+        kernels.add(new Loop.Kernel(pass + "Range", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY), p("k", Type.INT),
+            p("lo", Type.INT), p("hi", Type.INT)), range, true));
+    }
+
+    /** A kernel op's integer parameters as int locals, from the bound sizes in the int array {@code dims}. */
+    static List<Stmt> intLets(seq.compiler.ir.KernelOp k, Plan plan, String dims) {
+        List<Stmt> out = new ArrayList<>();
+        for (int n = 0; n < k.ints().size(); n++) out.add(let(k.intNames().get(n), Type.INT, size(k.ints().get(n), plan, dims)));
+        return out;
     }
 
     /** Adds the op's kernel under {@code name} and returns the statement that calls it. */

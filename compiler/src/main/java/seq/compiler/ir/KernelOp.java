@@ -37,6 +37,34 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         }
     }
 
+    /** The length of the loop over {@link #parallel}: how many independent iterations the kernel has. */
+    public Loop.Expr parallelBound() {
+        for (Loop.Stmt st : body) {
+            if (st instanceof Loop.For f && f.var().equals(parallel) && f.lo().equals(Loop.i(0))) return f.hi();
+        }
+        throw new IllegalStateException(label + ": no loop over " + parallel);
+    }
+
+    /**
+     * The kernel restricted to the iterations {@code [lo, hi)} of its parallel loop, with two more int
+     * parameters named {@code lo} and {@code hi}: what one thread of a split runs.
+     */
+    public Loop.Kernel ranged(String name, String lo, String hi) {
+        List<Loop.Stmt> ranged = new ArrayList<>();
+        for (Loop.Stmt st : body) {
+            if (st instanceof Loop.For f && f.var().equals(parallel)) {
+                ranged.add(new Loop.For(f.var(), Loop.v(lo), Loop.min(Loop.v(hi), f.hi()), f.body()));
+            } else {
+                ranged.add(st);
+            }
+        }
+        Loop.Kernel whole = kernel(name);
+        List<Loop.Param> params = new ArrayList<>(whole.params());
+        params.add(Loop.p(lo, Loop.Type.INT));
+        params.add(Loop.p(hi, Loop.Type.INT));
+        return new Loop.Kernel(name, params, ranged);
+    }
+
     @Override public List<Value> arrays() {
         List<Value> all = new ArrayList<>(inputs);
         all.addAll(outputs);

@@ -46,13 +46,13 @@ public final class Devices {
         return OpenCl.find(why) != null ? null : why.toString();
     }
 
-    /** Every op on the JVM. */
+    /** Every op on the JVM, the data-parallel ones split across {@code seq.threads} threads (default: one per processor). */
     public static Executor jvm(Net32 net) {
-        return new Executor() {
-            @Override public String describe() { return "jvm"; }
-            @Override public void forward(float[][] buffers, int[] dims) { net.forward(buffers, dims); }
-            @Override public void backward(float[][] buffers, int[] dims) { net.backward(buffers, dims); }
-            @Override public long launches() { return 0; }
-        };
+        return new Threads(net, Threads.defaultThreads());
+    }
+
+    /** Every op on the JVM, on {@code threads} threads. */
+    public static Executor jvm(Net32 net, int threads) {
+        return new Threads(net, threads);
     }
 }

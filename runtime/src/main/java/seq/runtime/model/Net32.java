@@ -27,6 +27,18 @@ public interface Net32 {
     /** Backward op {@code k} alone, or with k = -1 the pass's start: {@link #backward} is -1, 0, 1, ... in order. */
     void backwardOp(float[][] buffers, int[] dims, int k);
 
+    /** Independent iterations (samples, rows) of forward op {@code k} for these sizes; 0 when the op cannot be split. */
+    int forwardItems(int[] dims, int k);
+
+    /** Iterations [lo, hi) of forward op {@code k}: the op split across threads, one range each. */
+    void forwardRange(float[][] buffers, int[] dims, int k, int lo, int hi);
+
+    /** {@link #forwardItems} for backward op {@code k}. */
+    int backwardItems(int[] dims, int k);
+
+    /** {@link #forwardRange} for backward op {@code k}. */
+    void backwardRange(float[][] buffers, int[] dims, int k, int lo, int hi);
+
     /** After {@link #forward}: every gradient buffer, the weights' included, from the loss. */
     void backward(float[][] buffers, int[] dims);
 

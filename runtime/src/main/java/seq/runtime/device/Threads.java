@@ -1,0 +1,103 @@
+package seq.runtime.device;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import seq.runtime.model.Net32;
+
+/**
+ * The JVM executor: every op on the JVM, and each data-parallel op (the recurrences' time loops,
+ * Conv1D, pooling, the input products) split across threads by sample. The ranges write disjoint
+ * rows and nothing is summed across them, so results are the same, bit for bit, for any number of threads.
+ */
+final class Threads implements Executor {
+    private final Net32 net;
+    private final int threads;
+    private final ExecutorService pool;
+
+    Threads(Net32 net, int threads) {
+        this.net = net;
+        this.threads = Math.max(1, threads);
+        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, r -> {
+            Thread t = new Thread(r, "seq-jvm");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Threads for the JVM: the system property {@code seq.threads}, else one per available processor. */
+    static int defaultThreads() {
+        return Integer.getInteger("seq.threads", Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override public String describe() {
+        return "jvm" + (threads > 1 ? " (" + threads + " threads)" : "");
+    }
+
+    @Override public void forward(float[][] buffers, int[] dims) {
+        if (pool == null) {
+            net.forward(buffers, dims);
+            return;
+        }
+        int ops = net.forwardOps();
+        for (int k = 0; k < ops; k++) {
+            int items = net.forwardItems(dims, k);
+            if (items < 2) {
+                net.forwardOp(buffers, dims, k);
+            } else {
+                int op = k;
+                split(items, (lo, hi) -> net.forwardRange(buffers, dims, op, lo, hi));
+            }
+        }
+    }
+
+    @Override public void backward(float[][] buffers, int[] dims) {
+        if (pool == null) {
+            net.backward(buffers, dims);
+            return;
+        }
+        net.backwardOp(buffers, dims, -1);
+        int ops = net.backwardOps();
+        for (int k = 0; k < ops; k++) {
+            int items = net.backwardItems(dims, k);
+            if (items < 2) {
+                net.backwardOp(buffers, dims, k);
+            } else {
+                int op = k;
+                split(items, (lo, hi) -> net.backwardRange(buffers, dims, op, lo, hi));
+            }
+        }
+    }
+
+    @Override public long launches() { return 0; }
+
+    private interface Range {
+        void run(int lo, int hi);
+    }
+
+    /** Runs [0, items) as up to {@link #threads} contiguous ranges: the first on this thread, the rest on the pool. */
+    private void split(int items, Range range) {
+        int parts = Math.min(threads, items);
+        List<Future<?>> others = new ArrayList<>(parts - 1);
+        for (int p = 1; p < parts; p++) {
+            int lo = (int) ((long) items * p / parts), hi = (int) ((long) items * (p + 1) / parts);
+            others.add(pool.submit(() -> range.run(lo, hi)));
+        }
+        range.run(0, (int) ((long) items / parts));
+        for (Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+}
