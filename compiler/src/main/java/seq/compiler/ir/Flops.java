@@ -106,6 +106,8 @@ public final class Flops {
         int first = op.arrays().size();
         for (int k = 0; k < op.ints().size(); k++) ints.put(params.get(first + k).name(), evaluate(op.ints().get(k), sizes));
         if (isProduct(op)) return product((KernelOp) op, ints);
+        // One add per element (its loops run over column blocks, which the walk below cannot count).
+        if (op instanceof KernelOp k && k.label().equals("column_sum")) return get(ints, "M") * get(ints, "N");
         return new Walk(ints).statements(kernel.body());
     }
 

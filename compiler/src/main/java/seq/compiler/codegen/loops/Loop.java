@@ -91,6 +91,19 @@ public final class Loop {
     /** a*b + c on ints: the usual row-major index. */
     public static Expr idx(Expr row, Expr width, Expr col) { return add(mul(row, width), col); }
 
+    /**
+     * {@code for (block = 0; block < ceil(n / width); block++)} around {@code body}, which runs its inner
+     * loop over {@code var} from {@code var + "0"} to {@code var + "1"}, the block's columns: a loop over
+     * columns split in blocks that can run in parallel.
+     */
+    public static Stmt blocks(String block, String var, Expr n, int width, Stmt... body) {
+        List<Stmt> inner = new java.util.ArrayList<>(List.of(
+            let(var + "0", Type.INT, mul(v(block), i(width))),
+            let(var + "1", Type.INT, min(n, add(mul(v(block), i(width)), i(width))))));
+        inner.addAll(List.of(body));
+        return new For(block, i(0), div(add(n, i(width - 1)), i(width)), inner);
+    }
+
     public static Stmt loop(String var, Expr lo, Expr hi, Stmt... body) { return new For(var, lo, hi, List.of(body)); }
     public static Stmt loop(String var, Expr hi, Stmt... body) { return new For(var, i(0), hi, List.of(body)); }
     public static Stmt let(String var, Type type, Expr init) { return new Let(var, type, init); }

@@ -14,8 +14,10 @@ public final class ColumnSum {
     private ColumnSum() {}
 
     public static Op of(Value m, Value sum, Size at, Span span) {
-        List<Stmt> body = List.of(loop("r", v("M"), loop("j", v("N"), addTo("db", add(v("A"), v("j")), at("dz", idx(v("r"), v("N"), v("j")))))));
+        // In blocks of 64 columns, each a pass over every row: the blocks can run in parallel.
+        List<Stmt> body = List.of(blocks("jb", "j", v("N"), 64, loop("r", v("M"),
+            loop("j", v("j0"), v("j1"), addTo("db", add(v("A"), v("j")), at("dz", idx(v("r"), v("N"), v("j"))))))));
         return new KernelOp("column_sum", span, List.of(m), List.of(sum), List.of("dz", "db"), List.of(m.rows(), m.last(), at),
-            List.of("M", "N", "A"), body, null);
+            List.of("M", "N", "A"), body, null, "jb");
     }
 }

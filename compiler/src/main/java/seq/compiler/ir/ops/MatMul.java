@@ -50,12 +50,12 @@ public final class MatMul {
                 List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, device ? "m" : null));
         }
         if (g.of(w) != null) {
-            // dw[k, n] += sum_m x[m, k] dy[m, n]
-            List<Stmt> body = List.of(loop("m", v("M"), loop("k", v("K"),
+            // dw[k, n] += sum_m x[m, k] dy[m, n], in blocks of 64 columns n that can run in parallel.
+            List<Stmt> body = List.of(blocks("nb", "n", v("N"), 64, loop("m", v("M"), loop("k", v("K"),
                 let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
-                loop("n", v("N"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n")))))))));
+                loop("n", v("n0"), v("n1"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
             out.add(new KernelOp("matmul_dw", span, List.of(x, dy), List.of(g.of(w)), List.of("x", "dy", "dw"),
-                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null));
+                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, device ? "nb" : null));
         }
         return out;
     }

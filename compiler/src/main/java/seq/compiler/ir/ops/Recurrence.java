@@ -121,15 +121,16 @@ public final class Recurrence {
     static Op recurrentGradient(Value left, boolean shifted, Value dz, boolean mirrored, Value du, Size col, Size n, Span span) {
         Expr dzRow = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("s")) : v("s"));
         Expr leftRow = add(mul(v("b0"), v("T")), shifted ? sub(v("s"), i(1)) : v("s"));
-        List<Stmt> body = List.of(loop("b0", v("B"), new For("s", v("S0"), v("T"), List.of(
+        // In blocks of 64 columns, each a pass over every row: the blocks can run in parallel.
+        List<Stmt> body = List.of(blocks("jb", "j", v("N"), 64, loop("b0", v("B"), new For("s", v("S0"), v("T"), List.of(
             loop("k", v("U"),
                 let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
-                loop("j", v("N"), addTo("du", add(mul(v("k"), v("G")), add(v("C0"), v("j"))),
-                    mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j"))))))))))));
+                loop("j", v("j0"), v("j1"), addTo("du", add(mul(v("k"), v("G")), add(v("C0"), v("j"))),
+                    mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j")))))))))))));
         return new KernelOp("recurrent_du", span, List.of(left, dz), List.of(du), List.of("h", "dz", "du"),
             List.of(left.shape().get(0), left.shape().get(1), left.last(), dz.last(), col, n, Size.of(shifted ? 1 : 0)),
             List.of("B", "T", "U", "G", "C0", "N", "S0"),
-            body, null);
+            body, null, "jb");
     }
 
 
