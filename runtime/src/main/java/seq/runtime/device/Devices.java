@@ -20,6 +20,10 @@ public final class Devices {
         switch (mode) {
             case "jvm" -> { return new Choice(jvm, null); }
             case "auto", "opencl" -> {
+                if (info.deviceClass() == null) {
+                    // Nothing in this model runs on a device (no recurrence, convolution or pooling).
+                    return new Choice(jvm, mode.equals("auto") ? null : "no op of this model has an OpenCL kernel, running on the JVM");
+                }
                 StringBuilder why = new StringBuilder();
                 OpenCLDevice device = OpenCl.find(why);
                 if (device == null) {
@@ -29,12 +33,7 @@ public final class Devices {
                     }
                     return new Choice(jvm, "no OpenCL device (" + why + "), running on the JVM");
                 }
-                Executor opencl = OpenCl.create(device, net, info, loader);
-                if (opencl == null) {
-                    // Nothing in this model runs on a device (no recurrence, convolution or pooling).
-                    return new Choice(jvm, mode.equals("auto") ? null : "no op of this model has an OpenCL kernel, running on the JVM");
-                }
-                return new Choice(opencl, null);
+                return new Choice(OpenCl.create(device, net, info, loader), null);
             }
             default -> throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
         }

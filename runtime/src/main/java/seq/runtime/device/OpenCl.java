@@ -69,7 +69,6 @@ public final class OpenCl implements Executor {
      * work in host memory (PoCL would otherwise hide a missing transfer).
      */
     static Executor create(OpenCLDevice device, Net32 net, ModelInfo info, ClassLoader loader) {
-        if (info.deviceClass() == null) return null;
         if (Boolean.getBoolean("seq.opencl.copy")) device.setSharedMemory(false);
         Kernel kernel;
         try {
@@ -134,6 +133,11 @@ public final class OpenCl implements Executor {
         } catch (DeviceFailed e) {
             throw new UserError("OpenCL kernel " + l.id() + " of " + kernel.getClass().getName() + " failed on " + device.getName() + ": "
                 + e.getMessage() + "; use --device jvm");
+        } catch (RuntimeException | Error e) {
+            // Aparapi's own failures (out of device memory, a lost device) arrive as unchecked exceptions.
+            if (e instanceof UserError u) throw u;
+            throw new UserError("OpenCL failed on " + device.getName() + " (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); use --device jvm");
         }
         if (kernel.getTargetDevice() != device || !KernelManager.instance().getPreferences(kernel).getFailedDevices().isEmpty()) {
             throw new UserError("OpenCL kernels of " + kernel.getClass().getName() + " did not run on " + device.getName()
