@@ -17,8 +17,12 @@ import seq.runtime.train.Trainer;
  * Epoch boundaries are the trainer's own progress lines ("Epoch k/N" before an epoch, the summary
  * line after it), so nothing in the runtime changes to be measured.
  *
- * usage: java -cp MODEL.jar:DIR SeqBench X.npy Y.npy EPOCHS BATCH
- * prints: epoch K SECONDS ALLOCATED_BYTES GC_COUNT GC_MILLIS   (one line per epoch)
+ * usage: java -cp MODEL.jar:DIR SeqBench X.npy Y.npy EPOCHS BATCH [DEVICE]
+ * prints: epoch K SECONDS ALLOCATED_BYTES GC_COUNT GC_MILLIS   (one line per epoch), then
+ *         launches TOTAL STEPS   (OpenCL kernel launches over all training steps), or, when the
+ *         device cannot be had, one line: unavailable MESSAGE
+ * DEVICE is jvm (default), opencl or auto; the device is chosen (and its kernels built) before the
+ * first epoch, so kernel compilation is not timed.
  */
 public final class SeqBench {
     /** Collects a timestamp, the thread's allocation and GC counters at the end of every line the trainer prints. */
@@ -51,7 +55,14 @@ public final class SeqBench {
     public static void main(String[] args) {
         NdArray x = Npy.read(Path.of(args[0])), y = Npy.read(Path.of(args[1]));
         int epochs = Integer.parseInt(args[2]), batch = Integer.parseInt(args[3]);
+        String device = args.length > 4 ? args[4] : "jvm";
         Model model = Model.load().initialize(1);
+        try {
+            for (String line : model.device(device).split("\n")) System.out.println("# " + line);
+        } catch (seq.runtime.UserError e) {
+            System.out.println("unavailable " + e.getMessage());
+            return;
+        }
         Marks marks = new Marks();
         PrintStream progress = new PrintStream(marks, true);
         model.fit(x, y, new Trainer.FitOptions(epochs, batch, 0.0, 1L, null, false, null, null), progress);
@@ -71,5 +82,7 @@ public final class SeqBench {
             }
         }
         if (epoch != epochs) throw new IllegalStateException("expected " + epochs + " epochs in the trainer's output, found " + epoch);
+        long steps = (long) epochs * ((x.dim(0) + batch - 1) / batch);
+        System.out.printf(Locale.ROOT, "launches %d %d%n", model.launches(), steps);
     }
 }
