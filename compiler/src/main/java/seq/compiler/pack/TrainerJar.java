@@ -83,7 +83,7 @@ public final class TrainerJar {
             List<String> dims = v.shape().stream().map(TrainerJar::dim).toList();
             boolean ids = v.role() == Value.Role.INPUT && model.inputs().stream()
                 .anyMatch(n -> n.label().equals(v.name()) && n.type().elem() == seq.compiler.types.TensorType.Elem.I32);
-            buffers.add(new ModelInfo.Buffer(ModelInfo.Role.valueOf(v.role().name()), v.name(), dims, ids));
+            buffers.add(new ModelInfo.Buffer(ModelInfo.Role.valueOf(v.role().name()), v.name(), dims, ids, ids ? vocabulary(model) : 0));
         }
         List<ModelInfo.Weight> weights = new ArrayList<>();
         for (Value w : r.graph().weights()) {
@@ -107,6 +107,12 @@ public final class TrainerJar {
         if (r.generated().device() == null) return List.of();
         return r.generated().device().launches().stream()
             .map(l -> new ModelInfo.Launch(l.backward(), l.op(), l.id(), l.put(), l.get())).toList();
+    }
+
+    /** The ids an Embedding can take: below the smallest input_dim of the model's Embedding layers (0 if none). */
+    private static long vocabulary(CheckedModel model) {
+        return model.layers().stream().filter(n -> n.layer().kind() instanceof seq.compiler.layers.Embedding)
+            .mapToLong(n -> n.layer().args().integer("input_dim")).min().orElse(0);
     }
 
     private static Layer innermost(Layer layer) {

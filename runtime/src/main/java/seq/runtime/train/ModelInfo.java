@@ -26,9 +26,10 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
 
     /**
      * A buffer: its dims as written, each an integer, a symbol bound from the data, or "~" for a size
-     * computed from the others; {@code integer} marks inputs that hold ids (i32 in the model).
+     * computed from the others; {@code integer} marks inputs that hold ids (i32 in the model), each
+     * below {@code idLimit} (the smallest Embedding input_dim; 0 when not known).
      */
-    public record Buffer(Role role, String name, List<String> dims, boolean integer) {
+    public record Buffer(Role role, String name, List<String> dims, boolean integer, long idLimit) {
         public int rank() { return dims.size(); }
     }
 
@@ -64,8 +65,9 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
                 case "class64" -> c64 = f[1];
                 case "buffer" -> {
                     int rank = Integer.parseInt(f[3]);
-                    buffers.add(new Buffer(Role.valueOf(f[1]), f[2], List.of(f).subList(4, 4 + rank),
-                        f.length > 4 + rank && f[4 + rank].equals("ids")));
+                    boolean ids = f.length > 4 + rank && f[4 + rank].equals("ids");
+                    buffers.add(new Buffer(Role.valueOf(f[1]), f[2], List.of(f).subList(4, 4 + rank), ids,
+                        ids && f.length > 5 + rank ? Long.parseLong(f[5 + rank]) : 0));
                 }
                 case "weight" -> weights.add(new Weight(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
                     Integer.parseInt(f[4]), f[5], f[6], Boolean.parseBoolean(f[7])));
@@ -107,7 +109,7 @@ public record ModelInfo(String name, String sourceLine, List<String> symbols, St
         for (Buffer b : buffers) {
             out.append("buffer ").append(b.role()).append(' ').append(b.name()).append(' ').append(b.rank());
             for (String d : b.dims()) out.append(' ').append(d);
-            if (b.integer()) out.append(" ids");
+            if (b.integer()) out.append(" ids").append(b.idLimit() > 0 ? " " + b.idLimit() : "");
             out.append('\n');
         }
         for (Weight w : weights) {

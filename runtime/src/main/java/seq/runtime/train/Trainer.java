@@ -41,7 +41,7 @@ public final class Trainer {
     int[] bind(NdArray x, String xName, int rows) {
         ModelInfo.Buffer in = info.buffers().get(info.inputs().get(0));
         long[] shape = x.shape();
-        if (in.integer() && rows == x.dim(0)) checkIds(x, xName);
+        if (in.integer() && rows == x.dim(0)) checkIds(x, xName, in.idLimit());
         String declared = "[" + String.join(", ", in.dims()) + "]";
         if (shape.length != in.rank()) {
             throw new UserError(xName + " has shape " + x.shapeString() + " (rank " + shape.length + ") but model " + info.name()
@@ -92,12 +92,16 @@ public final class Trainer {
     }
 
     /** Token ids for an Embedding: whole numbers from 0 (an id past input_dim reads a zero row). */
-    private static void checkIds(NdArray x, String name) {
+    private void checkIds(NdArray x, String name, long limit) {
         float[] v = x.floats();
         for (int i = 0; i < v.length; i++) {
             if (v[i] < 0 || v[i] != Math.rint(v[i])) {
                 throw new UserError(name + " holds " + v[i] + " at position " + i + ", but the model takes integer ids (i32) from 0; "
                     + "save token ids as int32");
+            }
+            if (limit > 0 && v[i] >= limit) {
+                throw new UserError(name + " holds id " + (long) v[i] + " at position " + i + ", but model " + info.name() + " ("
+                    + info.sourceLine() + ") embeds ids below " + limit + "; raise the Embedding's input_dim or map the id into range");
             }
         }
     }
