@@ -21,8 +21,8 @@ import seq.compiler.ir.Value;
  * backward passes as one branch of a single Aparapi kernel class, chosen per launch by a field, so
  * that all of them share the device's copies of the buffers (Aparapi keeps device buffers per kernel
  * instance). Then what must move: walking the passes in order, a buffer goes to the device before a
- * launch only when the host has written it since the device last had it, and comes back after a
- * launch only when a JVM op, or the trainer after the pass, reads it before the device writes it again.
+ * launch only when the host has written it since the device last had it, and everything a launch
+ * writes comes back after it (see {@link #of} for why).
  */
 public final class DeviceClass {
     private DeviceClass() {}
@@ -54,37 +54,27 @@ public final class DeviceClass {
         if (emitter.precision() != Emitter.Precision.F32) return null;
         List<Step> steps = new ArrayList<>();
         for (int k = 0; k < graph.ops().size(); k++) steps.add(new Step(false, k, graph.ops().get(k), plan));
-        // The host reads the output (predictions, metrics) and the loss after the forward pass, then
-        // starts the backward pass by zeroing every gradient and seeding the loss's.
-        steps.add(Step.host(List.of(plan.index(graph.output()), plan.index(graph.loss())), List.of()));
+        // The host starts the backward pass by zeroing every gradient and seeding the loss's.
         List<Integer> gradients = new ArrayList<>();
         for (Value v : plan.buffers()) if (v.role() == Value.Role.GRADIENT) gradients.add(plan.index(v));
-        steps.add(Step.host(List.of(), gradients));
+        steps.add(Step.host(gradients));
         for (int k = 0; k < backward.ops().size(); k++) steps.add(new Step(true, k, backward.ops().get(k), plan));
-        // The optimizer reads every weight's gradient.
-        List<Integer> weightGrads = new ArrayList<>();
-        for (Value w : graph.weights()) weightGrads.add(plan.index(backward.grads().get(w)));
-        steps.add(Step.host(weightGrads, List.of()));
 
         List<Launch> launches = new ArrayList<>();
         List<Stmt> run = new ArrayList<>(), items = new ArrayList<>();
         TreeSet<Integer> fields = new TreeSet<>();
-        // Where each buffer's latest contents are; absent means the host's (all of them, when a pass starts).
-        Map<Integer, Boolean> onDevice = new HashMap<>();
-        Map<Integer, List<Integer>> getsOf = new HashMap<>();
-        Map<Integer, Integer> writer = new HashMap<>();
+        // Buffers whose device copy may be older than the host's: all of them when a pass starts, and
+        // each one a JVM op writes. Whatever a launch writes comes straight back, so the host always
+        // has the latest of everything: Aparapi rebuilds a buffer from the host copy whenever the
+        // collector has moved its Java array, and a result kept only on the device would be lost.
+        java.util.Set<Integer> current = new java.util.HashSet<>();
         for (Step s : steps) {
             if (s.op instanceof KernelOp k && k.parallel() != null) {
                 int id = launches.size();
-                List<Integer> put = new ArrayList<>(), get = new ArrayList<>();
-                for (int b : s.reads) if (!onDevice.containsKey(b)) put.add(b);
-                for (int b : s.reads) onDevice.putIfAbsent(b, false);
-                for (int b : s.writes) {
-                    onDevice.put(b, true);
-                    writer.put(b, id);
-                }
-                getsOf.put(id, get);
-                launches.add(new Launch(s.backward, s.index, id, put, get));
+                List<Integer> put = new ArrayList<>();
+                for (int b : s.reads) if (current.add(b)) put.add(b);
+                current.addAll(s.writes);
+                launches.add(new Launch(s.backward, s.index, id, put, s.writes));
                 fields.addAll(s.reads);
                 fields.addAll(s.writes);
                 List<Stmt> sizes = ModelClass.intLets(k, plan, DIMS);
@@ -95,25 +85,16 @@ public final class DeviceClass {
                 count.add(new Loop.Return(k.parallelBound()));
                 items.add(when(cmp("==", v("op"), i(id)), count.toArray(Stmt[]::new)));
             } else {
-                for (int b : s.reads) {
-                    if (Boolean.TRUE.equals(onDevice.get(b))) {
-                        getsOf.get(writer.get(b)).add(b);
-                        onDevice.put(b, false);
-                    }
-                }
-                for (int b : s.writes) onDevice.remove(b);
+                current.removeAll(s.writes);
             }
         }
         if (launches.isEmpty()) return null;
-        // The gets were collected into the lists the launches hold; make them immutable now.
-        List<Launch> done = new ArrayList<>();
-        for (Launch l : launches) done.add(new Launch(l.backward(), l.op(), l.id(), l.put(), getsOf.get(l.id())));
         items.add(new Loop.Return(i(0)));
         String name = internalName + "_Device";
         Map<String, Integer> buffers = new java.util.LinkedHashMap<>();
         for (int b : fields) buffers.put(buffer(b), b);
         byte[] bytes = emitter.emitDeviceClass(name, buffers, OP, DIMS, run, items);
-        return new Result(name.replace('/', '.'), bytes, done);
+        return new Result(name.replace('/', '.'), bytes, launches);
     }
 
     /**
@@ -135,8 +116,9 @@ public final class DeviceClass {
             return out;
         }
 
-        static Step host(List<Integer> reads, List<Integer> writes) {
-            return new Step(false, -1, null, reads, writes, Map.of());
+        /** The host writing {@code writes} between two ops. */
+        static Step host(List<Integer> writes) {
+            return new Step(false, -1, null, List.of(), writes, Map.of());
         }
 
         private static List<Integer> indices(List<Value> values, ModelClass.Plan plan) {

@@ -101,6 +101,9 @@ class OpenClTest {
             net.backward(jvm, dims);
             long before = device.launches();
             device.forward(ocl, dims);
+            // A full collection may move the Java arrays; Aparapi then rebuilds their device buffers from the
+            // host copies, so whatever lives only on the device would be lost.
+            System.gc();
             device.backward(ocl, dims);
             // What the host reads: the output, the loss and the weights' gradients. Buffers the device alone
             // uses (saved tensors, scratch rows, gradients between two device ops) need not come back, and do not.
@@ -177,6 +180,7 @@ class OpenClTest {
         int[] dims = c.dims(sizes);
         float[][] b = c.buffers(dims, 5);
         c.device.forward(b, dims);
+        System.gc();
         c.device.backward(b, dims);
         Harness h64 = new Harness(source, Map.of("batch", 3, "T", 4), Emitter.Precision.F64);
         double[][] d = new double[b.length][];
