@@ -20,8 +20,8 @@ import seq.runtime.train.ModelInfo;
  * device through Aparapi, and every other op on the JVM. All device ops are branches of one generated
  * kernel class, translated and built when this is created, before the first batch; one instance of it
  * holds the device's copies of the buffers, so a buffer moves only where the compiler's transfer plan
- * ({@link ModelInfo.Launch}) says: to the device when the host has written it since, back when the
- * host is about to read it (Aparapi's explicit mode).
+ * ({@link ModelInfo.Launch}) says: to the device when the host has written it since the device last
+ * had it, and back after every launch that writes it (Aparapi's explicit mode).
  *
  * <p>Aparapi's habit of silently running a kernel in its Java thread pool when the device fails is
  * turned into an error: a handler on its logger throws at the "Device failed" message, and every
