@@ -42,16 +42,8 @@ final class Threads implements Executor {
             net.forward(buffers, dims);
             return;
         }
-        int ops = net.forwardOps();
-        for (int k = 0; k < ops; k++) {
-            int items = net.forwardItems(dims, k);
-            if (items < 2) {
-                net.forwardOp(buffers, dims, k);
-            } else {
-                int op = k;
-                split(items, (lo, hi) -> net.forwardRange(buffers, dims, op, lo, hi));
-            }
-        }
+        pass(net.forwardOps(), k -> net.forwardItems(dims, k), k -> net.forwardOp(buffers, dims, k),
+            (k, lo, hi) -> net.forwardRange(buffers, dims, k, lo, hi));
     }
 
     @Override public void backward(float[][] buffers, int[] dims) {
@@ -60,26 +52,35 @@ final class Threads implements Executor {
             return;
         }
         net.backwardOp(buffers, dims, -1);
-        int ops = net.backwardOps();
+        pass(net.backwardOps(), k -> net.backwardItems(dims, k), k -> net.backwardOp(buffers, dims, k),
+            (k, lo, hi) -> net.backwardRange(buffers, dims, k, lo, hi));
+    }
+
+    private interface Range {
+        void run(int op, int lo, int hi);
+    }
+
+    /** Ops 0 .. ops−1 in order: whole on this thread, or split by {@link #split} when they have two or more items. */
+    private void pass(int ops, java.util.function.IntUnaryOperator items, java.util.function.IntConsumer whole, Range range) {
         for (int k = 0; k < ops; k++) {
-            int items = net.backwardItems(dims, k);
-            if (items < 2) {
-                net.backwardOp(buffers, dims, k);
+            int n = items.applyAsInt(k);
+            if (n < 2) {
+                whole.accept(k);
             } else {
                 int op = k;
-                split(items, (lo, hi) -> net.backwardRange(buffers, dims, op, lo, hi));
+                split(n, (lo, hi) -> range.run(op, lo, hi));
             }
         }
     }
 
     @Override public long launches() { return 0; }
 
-    private interface Range {
+    private interface Part {
         void run(int lo, int hi);
     }
 
     /** Runs [0, items) as up to {@link #threads} contiguous ranges: the first on this thread, the rest on the pool. */
-    private void split(int items, Range range) {
+    private void split(int items, Part range) {
         int parts = Math.min(threads, items);
         List<Future<?>> others = new ArrayList<>(parts - 1);
         for (int p = 1; p < parts; p++) {

@@ -48,13 +48,7 @@ public final class Emitter {
     public byte[] emitClass(String internalName, List<Loop.Kernel> kernels, String... interfaces) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object", interfaces);
-        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        emitConstructor(cw, "java/lang/Object");
         Map<String, Loop.Kernel> byName = new HashMap<>();
         for (Loop.Kernel k : kernels) byName.put(k.name(), k);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
@@ -62,6 +56,17 @@ public final class Emitter {
         emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** A public no-argument constructor calling {@code superclass}'s. */
+    private static void emitConstructor(ClassWriter cw, String superclass) {
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, superclass, "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
     }
 
     /** The interface the runtime launches device kernels through. */
@@ -85,14 +90,10 @@ public final class Emitter {
         fields.put(op, Type.INT);
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "com/aparapi/Kernel", new String[] {DEVICE_KERNEL});
-        for (Map.Entry<String, Type> f : fields.entrySet()) cw.visitField(ACC_PUBLIC, "f_" + f.getKey(), descriptor(f.getValue()), null, null).visitEnd();
-        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, "com/aparapi/Kernel", "<init>", "()V", false);
-        init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        for (Map.Entry<String, Type> f : fields.entrySet()) {
+            cw.visitField(ACC_PUBLIC, "f_" + f.getKey(), descriptor(f.getValue()), null, null).visitEnd();
+        }
+        emitConstructor(cw, "com/aparapi/Kernel");
         Map<String, Loop.Kernel> none = Map.of();
         new MethodEmitter(cw, internalName, new Loop.Kernel("run", List.of(), run, true), none, fields, true).emit();
         Loop.Kernel erf = Functions.ERF;
