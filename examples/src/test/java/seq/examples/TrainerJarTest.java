@@ -206,6 +206,12 @@ class TrainerJarTest {
         Map<String, NdArray> a = SafeTensors.read(dir.resolve("whole.safetensors")).tensors();
         Map<String, NdArray> b = SafeTensors.read(dir.resolve("cut.safetensors")).tensors();
         assertEquals(a, b, "a resumed run must end with exactly the weights of an uninterrupted one");
+        // A weights file is not a checkpoint: one line, and the file is left alone.
+        byte[] weights = Files.readAllBytes(dir.resolve("whole.safetensors"));
+        String err = failsWithOneLine(trainer("fit", "--x", "x.npy", "--y", "y.npy", "--epochs", "6", "--out", "other.safetensors",
+            "--checkpoint", "whole.safetensors", "--resume"));
+        assertTrue(err.contains("whole.safetensors is not a checkpoint of model Forecast") && err.contains("iterations"), err);
+        assertArrayEquals(weights, Files.readAllBytes(dir.resolve("whole.safetensors")));
     }
 
     @Test void readmeJavaApiExampleCompilesAndRuns() throws Exception {

@@ -35,6 +35,25 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         if (arrayNames.size() != inputs.size() + outputs.size() || intNames.size() != ints.size()) {
             throw new IllegalArgumentException(label + ": names do not match arguments");
         }
+        if (parallel != null) checkParallelForm(label, body, parallel);
+    }
+
+    /**
+     * What running the parallel loop's iterations apart relies on: the body is int lets that read no
+     * array, and loops {@code for (parallel = 0; parallel < n; ...)}, all with the same n.
+     */
+    private static void checkParallelForm(String label, List<Loop.Stmt> body, String parallel) {
+        Loop.Expr bound = null;
+        for (Loop.Stmt st : body) {
+            if (st instanceof Loop.For f && f.var().equals(parallel) && f.lo().equals(Loop.i(0))) {
+                if (bound != null && !bound.equals(f.hi())) throw new IllegalArgumentException(label + ": parallel loops of different lengths");
+                bound = f.hi();
+            } else if (!(st instanceof Loop.Let l && l.type() == Loop.Type.INT
+                    && seq.compiler.codegen.loops.Rename.loaded(List.of(st)).isEmpty())) {
+                throw new IllegalArgumentException(label + ": not of the data-parallel form at " + st);
+            }
+        }
+        if (bound == null) throw new IllegalArgumentException(label + ": no loop over " + parallel);
     }
 
     /** The length of the loop over {@link #parallel}: how many independent iterations the kernel has. */

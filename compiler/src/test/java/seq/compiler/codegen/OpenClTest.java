@@ -105,8 +105,7 @@ class OpenClTest {
             // host copies, so whatever lives only on the device would be lost.
             System.gc();
             device.backward(ocl, dims);
-            // What the host reads: the output, the loss and the weights' gradients. Buffers the device alone
-            // uses (saved tensors, scratch rows, gradients between two device ops) need not come back, and do not.
+            // What the host reads after the passes: the output, the loss and the weights' gradients.
             List<Value> read = new ArrayList<>(List.of(result.graph().output(), result.graph().loss()));
             for (Value w : result.graph().weights()) read.add(result.backward().grads().get(w));
             for (Value v : read) {

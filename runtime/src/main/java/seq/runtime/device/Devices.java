@@ -33,7 +33,12 @@ public final class Devices {
                     }
                     return new Choice(jvm, "no OpenCL device (" + why + "), running on the JVM");
                 }
-                return new Choice(OpenCl.create(device, net, info, loader), null);
+                try {
+                    return new Choice(OpenCl.create(device, net, info, loader), null);
+                } catch (UserError e) {
+                    if (mode.equals("opencl")) throw e;
+                    return new Choice(jvm, e.getMessage().replaceAll("; use --device jvm$", "") + ", running on the JVM");
+                }
             }
             default -> throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
         }

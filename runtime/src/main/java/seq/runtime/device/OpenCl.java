@@ -119,17 +119,21 @@ public final class OpenCl implements Executor {
     /** Points the kernel's fields at this workspace (a new batch shape brings new arrays). */
     private void bind(float[][] buffers, int[] dims) {
         if (buffers == bound && java.util.Arrays.equals(dims, boundDims)) return;
-        branches.bind(buffers, dims);
-        bound = buffers;
+        // A copy: Aparapi moves an array to the device only when the field gets a new one, so sizes
+        // changed in place in the caller's array would otherwise stay stale there.
         boundDims = dims.clone();
+        branches.bind(buffers, boundDims.clone());
+        bound = buffers;
     }
 
     private void launch(ModelInfo.Launch l, float[][] buffers) {
         int items = branches.items(l.id());
         branches.select(l.id());
-        for (int b : l.put()) kernel.put(buffers[b]);
         try {
+            for (int b : l.put()) kernel.put(buffers[b]);
             kernel.execute(device.createRange(items));
+            checkRanOnDevice();
+            for (int b : l.get()) kernel.get(buffers[b]);
         } catch (DeviceFailed e) {
             throw new UserError("OpenCL kernel " + l.id() + " of " + kernel.getClass().getName() + " failed on " + device.getName() + ": "
                 + e.getMessage() + "; use --device jvm");
@@ -139,12 +143,14 @@ public final class OpenCl implements Executor {
             throw new UserError("OpenCL failed on " + device.getName() + " (" + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); use --device jvm");
         }
+        launches++;
+    }
+
+    private void checkRanOnDevice() {
         if (kernel.getTargetDevice() != device || !KernelManager.instance().getPreferences(kernel).getFailedDevices().isEmpty()) {
             throw new UserError("OpenCL kernels of " + kernel.getClass().getName() + " did not run on " + device.getName()
                 + " (Aparapi fell back to " + kernel.getTargetDevice() + "); use --device jvm");
         }
-        for (int b : l.get()) kernel.get(buffers[b]);
-        launches++;
     }
 
     /** Thrown from Aparapi's logger where it would fall back to running a kernel in Java. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import seq.runtime.model.Net32;
 
@@ -21,11 +20,20 @@ final class Threads implements Executor {
     Threads(Net32 net, int threads) {
         this.net = net;
         this.threads = Math.max(1, threads);
-        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, r -> {
-            Thread t = new Thread(r, "seq-jvm");
-            t.setDaemon(true);
-            return t;
-        });
+        if (this.threads == 1) {
+            this.pool = null;
+        } else {
+            // Idle threads end after a while, so executors that are dropped (a model reloaded, a device
+            // switched) leave nothing behind.
+            java.util.concurrent.ThreadPoolExecutor p = new java.util.concurrent.ThreadPoolExecutor(this.threads - 1, this.threads - 1,
+                10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "seq-jvm");
+                    t.setDaemon(true);
+                    return t;
+                });
+            p.allowCoreThreadTimeOut(true);
+            this.pool = p;
+        }
     }
 
     /** Threads for the JVM: the system property {@code seq.threads}, else one per available processor. */
@@ -87,18 +95,30 @@ final class Threads implements Executor {
             int lo = (int) ((long) items * p / parts), hi = (int) ((long) items * (p + 1) / parts);
             others.add(pool.submit(() -> range.run(lo, hi)));
         }
-        range.run(0, (int) ((long) items / parts));
+        Throwable failure = null;
+        try {
+            range.run(0, (int) ((long) items / parts));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        // Every range finishes before this returns or throws: none may still write the workspace after.
+        boolean interrupted = false;
         for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while training", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new IllegalStateException(e.getCause());
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                }
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure instanceof RuntimeException r) throw r;
+        if (failure instanceof Error err) throw err;
+        if (failure != null) throw new IllegalStateException(failure);
     }
 }

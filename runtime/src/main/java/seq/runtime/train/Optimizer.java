@@ -53,6 +53,30 @@ public final class Optimizer {
         return out;
     }
 
+    /** Null when {@code ck} holds this model's optimizer state and progress, else what is missing or wrong. */
+    String checkpointProblem(seq.runtime.io.SafeTensors.File ck) {
+        for (String key : java.util.List.of("iterations", "epoch", "best", "stale")) {
+            String v = ck.metadata().get(key);
+            if (v == null) return "no `" + key + "` in its metadata";
+            try {
+                if (key.equals("best")) Double.parseDouble(v); else Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                return "`" + key + "` is `" + v + "`, not a number";
+            }
+        }
+        for (int k = 0; k < session.weights.length; k++) {
+            String name = session.info.weights().get(k).name();
+            for (String slot : java.util.List.of("m", "v")) {
+                NdArray t = ck.tensors().get("optimizer/" + name + "/" + slot);
+                if (t == null) return "no tensor optimizer/" + name + "/" + slot;
+                if (t.floats().length != session.weights[k].length) {
+                    return "optimizer/" + name + "/" + slot + " has " + t.floats().length + " values, not " + session.weights[k].length;
+                }
+            }
+        }
+        return null;
+    }
+
     public void restore(Map<String, NdArray> tensors, long iterations) {
         for (int k = 0; k < session.weights.length; k++) {
             String name = session.info.weights().get(k).name();

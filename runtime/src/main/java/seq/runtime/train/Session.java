@@ -30,7 +30,8 @@ public final class Session {
     private Executor executor;
     private String deviceMode = "jvm";
     private ClassLoader loader;
-    private boolean announced;
+    /** Whether the device line has been given out; a trainer prints it only after {@link #useDevice}. */
+    private boolean announced = true;
 
     public Session(ModelInfo info, Net32 net) {
         this.info = info;

@@ -187,7 +187,6 @@ public final class Trainer {
         samples(n, ys);
         checkFinite(xs, "x");
         checkTargets(xs, ys, "y", all);
-        announceDevice();
         int nVal = (int) Math.floor(n * split);
         int nTrain = n - nVal;
         if (nTrain <= 0) throw new UserError("validation_split " + split + " leaves no training samples out of " + n);
@@ -205,6 +204,11 @@ public final class Trainer {
                 throw new UserError("--resume: no checkpoint at " + o.checkpoint() + "; train without --resume first");
             }
             SafeTensors.File ck = SafeTensors.read(o.checkpoint());
+            String notCheckpoint = optimizer.checkpointProblem(ck);
+            if (notCheckpoint != null) {
+                throw new UserError("--resume: " + o.checkpoint() + " is not a checkpoint of model " + info.name() + " (" + notCheckpoint
+                    + "); resume from the .ckpt file a run writes, or train without --resume");
+            }
             session.setWeights(ck.tensors(), o.checkpoint().toString());
             optimizer.restore(ck.tensors(), Long.parseLong(ck.metadata().get("iterations")));
             start = Integer.parseInt(ck.metadata().get("epoch"));
@@ -212,6 +216,7 @@ public final class Trainer {
             stale = Integer.parseInt(ck.metadata().get("stale"));
             out.println("resuming after epoch " + start + " from " + o.checkpoint());
         }
+        announceDevice();
         int steps = (nTrain + batch - 1) / batch;
         Map<String, Double> last = Map.of();
         List<String> metrics = metrics();

@@ -278,7 +278,8 @@ public final class Emitter {
             // On a device every local of a method gets its own name (v_q, v_q_2, ...): Aparapi may declare
             // the locals of sibling blocks in one C scope, where two `int v_q` would clash.
             int use = declarations.merge(name, 1, Integer::sum);
-            lvtNames.put(name, device ? "v_" + name + (use == 1 ? "" : "_" + use) : name);
+            // `$` (in `i$end`) is no OpenCL C identifier character: a device gets `_` instead.
+            lvtNames.put(name, device ? "v_" + name.replace('$', '_') + (use == 1 ? "" : "_" + use) : name);
             slots.put(name, nextSlot);
             types.put(name, type);
             int slot = nextSlot;
@@ -374,7 +375,8 @@ public final class Emitter {
                     case ">" -> IF_ICMPLE;
                     case ">=" -> IF_ICMPLT;
                     case "==" -> IF_ICMPNE;
-                    default -> IF_ICMPEQ;
+                    case "!=" -> IF_ICMPEQ;
+                    default -> throw new IllegalStateException("comparison " + c.op());
                 }, target);
                 return;
             }
@@ -388,7 +390,8 @@ public final class Emitter {
                 case ">" -> IFLE;
                 case ">=" -> IFLT;
                 case "==" -> IFNE;
-                default -> IFEQ;
+                case "!=" -> IFEQ;
+                default -> throw new IllegalStateException("comparison " + c.op());
             }, target);
         }
 
