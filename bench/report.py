@@ -135,7 +135,7 @@ def main():
         lines.append(f"| {name} | ≥ {target:g}× | {fmt(ratio)}× ({device}) | {fmt(target / ratio)}× | {fmt(torch[1][0])} | {fmt(torch[2][0])} |")
         if name == "large" and peak_gflops:
             share = gf / peak_gflops
-            lines.append(f"| large | ≥ {100 * PEAK_TARGET:.0f}% of peak | {fmt(100 * share, 2)}% | {fmt(PEAK_TARGET / share)}× | | |")
+            lines.append(f"| large | ≥ {100 * PEAK_TARGET:.0f}% of peak | {fmt(100 * share, 2)}% ({device}) | {fmt(PEAK_TARGET / share)}× | | |")
     lines.append("")
     epochs_text = ", ".join(f"{spec.split()[0]} {spec.split()[3]}" for spec in read(out / "models.txt").splitlines())
     torch_epochs = sorted({spec.split()[4] for spec in read(out / "models.txt").splitlines()})
