@@ -61,7 +61,7 @@ public final class DeviceClass {
         for (int k = 0; k < backward.ops().size(); k++) steps.add(new Step(true, k, backward.ops().get(k), plan));
 
         List<Launch> launches = new ArrayList<>();
-        List<Stmt> run = new ArrayList<>(), items = new ArrayList<>();
+        List<Stmt> run = new ArrayList<>();
         TreeSet<Integer> fields = new TreeSet<>();
         // Buffers whose device copy may be older than the host's: all of them when a pass starts, and
         // each one a JVM op writes. Whatever a launch writes comes straight back, so the host always
@@ -77,23 +77,18 @@ public final class DeviceClass {
                 launches.add(new Launch(s.backward, s.index, id, put, s.writes));
                 fields.addAll(s.reads);
                 fields.addAll(s.writes);
-                List<Stmt> sizes = ModelClass.intLets(k, plan, DIMS);
-                List<Stmt> branch = new ArrayList<>(sizes);
+                List<Stmt> branch = new ArrayList<>(ModelClass.intLets(k, plan, DIMS));
                 branch.addAll(workItem(k, s.names));
                 run.add(when(cmp("==", v(OP), i(id)), branch.toArray(Stmt[]::new)));
-                List<Stmt> count = new ArrayList<>(sizes);
-                count.add(new Loop.Return(k.parallelBound()));
-                items.add(when(cmp("==", v("op"), i(id)), count.toArray(Stmt[]::new)));
             } else {
                 current.removeAll(s.writes);
             }
         }
         if (launches.isEmpty()) return null;
-        items.add(new Loop.Return(i(0)));
         String name = internalName + "_Device";
         Map<String, Integer> buffers = new java.util.LinkedHashMap<>();
         for (int b : fields) buffers.put(buffer(b), b);
-        byte[] bytes = emitter.emitDeviceClass(name, buffers, OP, DIMS, run, items);
+        byte[] bytes = emitter.emitDeviceClass(name, buffers, OP, DIMS, run);
         return new Result(name.replace('/', '.'), bytes, launches);
     }
 
@@ -107,8 +102,8 @@ public final class DeviceClass {
         }
 
         private static List<Integer> reads(Op op, ModelClass.Plan plan) {
-            List<Integer> out = new ArrayList<>(indices(op.inputs(), plan));
             if (!(op instanceof KernelOp k)) return indices(op.arrays(), plan);
+            List<Integer> out = new ArrayList<>(indices(op.inputs(), plan));
             java.util.Set<String> loaded = Rename.loaded(k.body());
             for (int o = 0; o < op.outputs().size(); o++) {
                 if (loaded.contains(k.arrayNames().get(op.inputs().size() + o))) out.add(plan.index(op.outputs().get(o)));
@@ -135,20 +130,16 @@ public final class DeviceClass {
     }
 
     /**
-     * One work item of the op: its integer lets, then each loop over the parallel variable as that
-     * variable's iteration number {@code getGlobalId()}, guarded by the loop's bound; arrays renamed to fields.
+     * One work item of the op (whose form {@link KernelOp} has checked): its integer lets, then each loop
+     * over the parallel variable as that variable's iteration number {@code getGlobalId()}, guarded by the
+     * loop's bound; arrays renamed to fields.
      */
     private static List<Stmt> workItem(KernelOp k, Map<String, String> names) {
         String pv = k.parallel();
         List<Stmt> out = new ArrayList<>(List.of(let(pv, Type.INT, fn("globalId"))));
         for (Stmt st : k.body()) {
-            if (st instanceof Loop.For f && f.var().equals(pv) && f.lo().equals(i(0))) {
-                out.add(when(cmp("<", v(pv), f.hi()), Rename.arrays(f.body(), names).toArray(Stmt[]::new)));
-            } else if (st instanceof Loop.Let l && l.type() == Type.INT) {
-                out.add(st);
-            } else {
-                throw new IllegalArgumentException(k.label() + ": not of the data-parallel form at " + st);
-            }
+            out.add(st instanceof Loop.For f && f.var().equals(pv)
+                ? when(cmp("<", v(pv), f.hi()), Rename.arrays(f.body(), names).toArray(Stmt[]::new)) : st);
         }
         return out;
     }

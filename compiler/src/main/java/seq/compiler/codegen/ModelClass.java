@@ -103,22 +103,25 @@ public final class ModelClass {
             backBody.addAll(back);
         }
         kernels.add(new Loop.Kernel("backward", List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY)), backBody, true));
-        // One op at a time, for a runtime that runs some ops elsewhere: op k, or with k = -1 the
-        // backward pass's start (gradients zeroed, the loss's seeded).
-        List<Loop.Param> opParams = List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY), p("k", Type.INT));
-        kernels.add(new Loop.Kernel("forwardOp", opParams, forwardOp, true));
-        List<Stmt> backOpBody = new ArrayList<>();
-        if (seed != null) {
-            backOpBody.add(let("g", Type.REAL_ARRAY, buffer(plan, seed)));
-            backOpBody.add(new If(cmp("==", v("k"), i(-1)), prelude, List.of()));
-            backOpBody.addAll(backwardOp);
+        if (precision == Emitter.Precision.F32) {
+            // One op at a time, for a runtime that runs some ops elsewhere or splits them across threads
+            // (Net32 only; the float64 class serves gradient checks): op k, or with k = -1 the backward
+            // pass's start (gradients zeroed, the loss's seeded).
+            List<Loop.Param> opParams = List.of(p("b", Type.REAL_ARRAYS), p("dims", Type.INT_ARRAY), p("k", Type.INT));
+            kernels.add(new Loop.Kernel("forwardOp", opParams, forwardOp, true));
+            List<Stmt> backOpBody = new ArrayList<>();
+            if (seed != null) {
+                backOpBody.add(let("g", Type.REAL_ARRAY, buffer(plan, seed)));
+                backOpBody.add(new If(cmp("==", v("k"), i(-1)), prelude, List.of()));
+                backOpBody.addAll(backwardOp);
+            }
+            kernels.add(new Loop.Kernel("backwardOp", opParams, backOpBody, true));
+            kernels.add(new Loop.Kernel("forwardOps", List.of(), List.of(new Loop.Return(i(graph.ops().size()))), true, Type.INT));
+            kernels.add(new Loop.Kernel("backwardOps", List.of(), List.of(new Loop.Return(i(seed == null ? 0 : backward.ops().size()))),
+                true, Type.INT));
+            addRanged("forward", graph.ops(), "f", plan, kernels);
+            addRanged("backward", seed == null ? List.of() : backward.ops(), "b", plan, kernels);
         }
-        kernels.add(new Loop.Kernel("backwardOp", opParams, backOpBody, true));
-        kernels.add(new Loop.Kernel("forwardOps", List.of(), List.of(new Loop.Return(i(graph.ops().size()))), true, Type.INT));
-        kernels.add(new Loop.Kernel("backwardOps", List.of(), List.of(new Loop.Return(i(seed == null ? 0 : backward.ops().size()))), true,
-            Type.INT));
-        addRanged("forward", graph.ops(), "f", plan, kernels);
-        addRanged("backward", seed == null ? List.of() : backward.ops(), "b", plan, kernels);
         kernels.add(Update.kernel("update", optimizer, nesterov));
         List<Stmt> step = new ArrayList<>();
         for (Map.Entry<Value, List<Value>> e : slots.entrySet()) {

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import seq.compiler.Backend;
 import seq.compiler.Sources;
 import seq.compiler.check.CheckedModel;
-import seq.compiler.codegen.asm.BytesClassLoader;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.pack.TrainerJar;
 import seq.runtime.UserError;
@@ -26,8 +25,8 @@ class DevicesTest {
         Backend.Result r = Backend.compile(model, "seq/gen/NoKernels", Emitter.Precision.F32, null);
         assertNull(r.generated().device());
         ModelInfo info = TrainerJar.describe(model, r);
-        ClassLoader loader = new BytesClassLoader(DevicesTest.class.getClassLoader(), r.generated().classes());
-        Net32 net = (Net32) loader.loadClass(r.generated().className()).getConstructor().newInstance();
+        Net32 net = Harness.net32(r);
+        ClassLoader loader = net.getClass().getClassLoader();
         Devices.Choice auto = Devices.choose("auto", net, info, loader);
         assertTrue(auto.executor().describe().startsWith("jvm"));
         assertNull(auto.notice());

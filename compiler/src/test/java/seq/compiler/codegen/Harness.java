@@ -53,6 +53,12 @@ final class Harness {
             .mapToInt(n -> (int) n.layer().args().integer("input_dim")).min().orElse(1);
     }
 
+    /** The float32 model class of {@code r}, loaded (with its device class, when it has one) from its bytes. */
+    static Net32 net32(Backend.Result r) throws ReflectiveOperationException {
+        ClassLoader loader = new BytesClassLoader(Harness.class.getClassLoader(), r.generated().classes());
+        return (Net32) loader.loadClass(r.generated().className()).getConstructor().newInstance();
+    }
+
     /** ASM's verifier over the emitted class: fails the test with its report on any error. */
     static void verify(byte[] bytes) {
         StringWriter report = new StringWriter();

@@ -1,6 +1,5 @@
 package seq.compiler.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,7 +18,6 @@ import seq.compiler.Backend;
 import seq.compiler.Frontend;
 import seq.compiler.Sources;
 import seq.compiler.check.CheckedModel;
-import seq.compiler.codegen.asm.BytesClassLoader;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Value;
 import seq.runtime.device.Devices;
@@ -64,9 +62,9 @@ class OpenClTest {
             // Aparapi caches kernels by class name, so every compiled model gets its own.
             result = Backend.compile(model, "seq/gen/Ocl" + NAMES.incrementAndGet(), Emitter.Precision.F32, null);
             for (byte[] bytes : result.generated().classes().values()) Harness.verify(bytes);
-            ClassLoader loader = new BytesClassLoader(OpenClTest.class.getClassLoader(), result.generated().classes());
-            net = (Net32) loader.loadClass(result.generated().className()).getConstructor().newInstance();
-            device = Devices.choose("opencl", net, seq.compiler.pack.TrainerJar.describe(model, result), loader).executor();
+            net = Harness.net32(result);
+            device = Devices.choose("opencl", net, seq.compiler.pack.TrainerJar.describe(model, result), net.getClass().getClassLoader())
+                .executor();
         }
 
         int[] dims(Map<String, Integer> sizes) {
@@ -200,7 +198,6 @@ class OpenClTest {
             double rel = Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
             assertTrue(rel < 2e-3, name + ": " + w.name() + " gradient differs from central differences by " + rel);
         }
-        assertEquals(c.result.plan().buffers().size(), b.length);
     }
 
     static Stream<Arguments> gradientModels() {

@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import seq.compiler.Backend;
 import seq.compiler.Sources;
-import seq.compiler.codegen.asm.BytesClassLoader;
 import seq.compiler.codegen.asm.Emitter;
 import seq.compiler.ir.Value;
 import seq.runtime.device.Devices;
@@ -32,8 +31,7 @@ class ThreadsTest {
     @MethodSource("models")
     void threadsGiveTheSingleThreadedResultBitForBit(String name, String source) throws Exception {
         Backend.Result r = Backend.compile(Sources.compile(source).models().get(0), "seq/gen/Threads", Emitter.Precision.F32, null);
-        ClassLoader loader = new BytesClassLoader(ThreadsTest.class.getClassLoader(), r.generated().classes());
-        Net32 net = (Net32) loader.loadClass(r.generated().className()).getConstructor().newInstance();
+        Net32 net = Harness.net32(r);
         Executor threads = Devices.jvm(net, 3);
         int split = 0;
         for (int batch : new int[] {7, 2}) {

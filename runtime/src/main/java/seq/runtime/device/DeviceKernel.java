@@ -10,7 +10,4 @@ public interface DeviceKernel {
 
     /** Chooses the branch (the op) the next launch runs. */
     void select(int op);
-
-    /** Work items of branch {@code op} for the bound sizes: one per iteration of the op's parallel loop. */
-    int items(int op);
 }

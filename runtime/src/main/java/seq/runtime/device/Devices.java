@@ -40,8 +40,17 @@ public final class Devices {
                     return new Choice(jvm, e.getMessage().replaceAll("; use --device jvm$", "") + ", running on the JVM");
                 }
             }
-            default -> throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
+            default -> throw unknown(mode);
         }
+    }
+
+    /** Fails unless {@code mode} is auto, opencl or jvm. */
+    public static void checkMode(String mode) {
+        if (!mode.equals("auto") && !mode.equals("opencl") && !mode.equals("jvm")) throw unknown(mode);
+    }
+
+    private static UserError unknown(String mode) {
+        return new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
     }
 
     /** Null when there is an OpenCL device to run on, else why there is none. */

@@ -99,7 +99,7 @@ public final class OpenCl implements Executor {
         bind(buffers, dims);
         int ops = net.forwardOps();
         for (int k = 0; k < ops; k++) {
-            if (k < forward.length && forward[k] != null) launch(forward[k], buffers);
+            if (k < forward.length && forward[k] != null) launch(forward[k], buffers, net.forwardItems(dims, k));
             else net.forwardOp(buffers, dims, k);
         }
     }
@@ -109,7 +109,7 @@ public final class OpenCl implements Executor {
         net.backwardOp(buffers, dims, -1);
         int ops = net.backwardOps();
         for (int k = 0; k < ops; k++) {
-            if (k < backward.length && backward[k] != null) launch(backward[k], buffers);
+            if (k < backward.length && backward[k] != null) launch(backward[k], buffers, net.backwardItems(dims, k));
             else net.backwardOp(buffers, dims, k);
         }
     }
@@ -126,8 +126,8 @@ public final class OpenCl implements Executor {
         bound = buffers;
     }
 
-    private void launch(ModelInfo.Launch l, float[][] buffers) {
-        int items = branches.items(l.id());
+    /** Launches branch {@code l.id()} over {@code items} work items: the op's independent iterations, as the model class counts them. */
+    private void launch(ModelInfo.Launch l, float[][] buffers, int items) {
         branches.select(l.id());
         try {
             for (int b : l.put()) kernel.put(buffers[b]);

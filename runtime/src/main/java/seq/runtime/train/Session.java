@@ -29,7 +29,9 @@ public final class Session {
     /** Where the passes run; chosen from {@link #deviceMode} on first use. */
     private Executor executor;
     private String deviceMode = "jvm";
-    private ClassLoader loader;
+    /** Why auto or opencl ended on the JVM, for the device line; null otherwise. */
+    private String notice;
+    private final ClassLoader loader;
     /** Whether the device line has been given out; a trainer prints it only after {@link #useDevice}. */
     private boolean announced = true;
 
@@ -59,7 +61,7 @@ public final class Session {
      * built, when the first pass needs it, after the data has been checked.
      */
     public void useDevice(String mode) {
-        if (!List.of("jvm", "opencl", "auto").contains(mode)) throw new UserError("unknown device `" + mode + "`; use auto, jvm or opencl");
+        Devices.checkMode(mode);
         deviceMode = mode;
         executor = null;
         announced = false;
@@ -74,8 +76,6 @@ public final class Session {
         }
         return executor;
     }
-
-    private String notice;
 
     /** The device line (after a notice when auto fell back to the JVM), choosing the device if needed. */
     public String deviceLine() {

@@ -91,7 +91,7 @@ public final class Trainer {
         checkFinite(y, yName);
     }
 
-    /** Token ids for an Embedding: whole numbers from 0 (an id past input_dim reads a zero row). */
+    /** Token ids for an Embedding: whole numbers from 0, below {@code limit} (the smallest input_dim) when it is known. */
     private void checkIds(NdArray x, String name, long limit) {
         float[] v = x.floats();
         for (int i = 0; i < v.length; i++) {

@@ -78,11 +78,9 @@ public final class Emitter {
      * workspace), an {@code int[]} of the bound sizes and an
      * {@code int} choosing the branch of {@code run()} (the statements {@code run}, where one work item
      * runs one iteration of an op's parallel loop). It implements {@link #DEVICE_KERNEL}: {@code bind}
-     * sets the fields from a workspace, {@code select} the branch, and {@code items} (the statements
-     * {@code items}, over the parameter {@code op}) says how many work items a branch has.
+     * sets the fields from a workspace, {@code select} the branch.
      */
-    public byte[] emitDeviceClass(String internalName, Map<String, Integer> buffers, String op, String dims, List<Stmt> run,
-                                  List<Stmt> items) {
+    public byte[] emitDeviceClass(String internalName, Map<String, Integer> buffers, String op, String dims, List<Stmt> run) {
         if (p != Precision.F32) throw new IllegalStateException("device kernels are float32");
         Map<String, Type> fields = new java.util.LinkedHashMap<>();
         for (String b : buffers.keySet()) fields.put(b, Type.REAL_ARRAY);
@@ -106,8 +104,6 @@ public final class Emitter {
             bind, true), none, fields, false).emit();
         new MethodEmitter(cw, internalName, new Loop.Kernel("select", List.of(Loop.p("op", Type.INT)), List.of(Loop.set(op, Loop.v("op"))),
             true), none, fields, false).emit();
-        new MethodEmitter(cw, internalName, new Loop.Kernel("items", List.of(Loop.p("op", Type.INT)), items, true, Type.INT), none,
-            fields, false).emit();
         cw.visitEnd();
         return cw.toByteArray();
     }
