@@ -150,7 +150,7 @@ public final class ModelClass {
             count.add(new Loop.Return(op.parallelBound()));
             items.add(new If(cmp("==", v("k"), i(k)), count, List.of()));
             String name = prefix + k + "_range";
-            kernels.add(op.ranged(name, "$lo", "$hi"));
+            kernels.add(op.ranged(name, seq.compiler.ir.KernelOp.LO, seq.compiler.ir.KernelOp.HI));
             List<Expr> args = new ArrayList<>();
             for (Value v : op.arrays()) args.add(buffer(plan, v));
             for (Size s : op.ints()) args.add(size(s, plan));

@@ -16,13 +16,34 @@ import seq.compiler.types.Size;
  * its body is integer {@code let}s followed by loops {@code for (parallel = 0; parallel < bound; ...)}
  * whose iterations read and write disjoint rows. Such a kernel can run with one work item per
  * iteration (an OpenCL kernel); the others run on the JVM only.
+ *
+ * <p>{@code host}, when not null, is how a data-parallel kernel runs on the JVM: the iterations
+ * {@code [$lo, $hi)} of the parallel loop together (after the body's int lets), so that what the
+ * one-iteration-per-work-item form does row by row can be one matrix product over the rows (a
+ * {@link seq.compiler.codegen.loops.Gemm}). It computes what {@code body} computes; device kernels use
+ * {@code body}.
  */
 public record KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
                        List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule,
-                       String parallel) implements Op {
+                       String parallel, List<Loop.Stmt> host) implements Op {
+    /** The host form's range of parallel iterations. */
+    public static final String LO = "$lo", HI = "$hi";
+
     public KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
                     List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule) {
-        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, null);
+        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, null, null);
+    }
+
+    public KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
+                    List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule,
+                    String parallel) {
+        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, null);
+    }
+
+    /** This op with {@code host} as its JVM form over the parallel iterations [$lo, $hi). */
+    public KernelOp withHost(List<Loop.Stmt> host) {
+        if (parallel == null) throw new IllegalStateException(label + ": a host form needs a parallel loop");
+        return new KernelOp(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, host);
     }
 
     public KernelOp {
@@ -32,6 +53,7 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         ints = List.copyOf(ints);
         intNames = List.copyOf(intNames);
         body = List.copyOf(body);
+        if (host != null) host = List.copyOf(host);
         if (arrayNames.size() != inputs.size() + outputs.size() || intNames.size() != ints.size()) {
             throw new IllegalArgumentException(label + ": names do not match arguments");
         }
@@ -70,7 +92,11 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
      */
     public Loop.Kernel ranged(String name, String lo, String hi) {
         List<Loop.Stmt> ranged = new ArrayList<>();
-        for (Loop.Stmt st : body) {
+        if (host != null) {
+            if (!lo.equals(LO) || !hi.equals(HI)) throw new IllegalArgumentException(label + ": a host form runs over " + LO + ", " + HI);
+            ranged.addAll(lets());
+            ranged.addAll(host);
+        } else for (Loop.Stmt st : body) {
             if (st instanceof Loop.For f && f.var().equals(parallel)) {
                 ranged.add(new Loop.For(f.var(), Loop.v(lo), Loop.min(Loop.v(hi), f.hi()), f.body()));
             } else {
@@ -90,11 +116,22 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         return all;
     }
 
+    /** The kernel over every iteration: {@code body}, or the host form over [0, bound). */
     @Override public Loop.Kernel kernel(String name) {
         List<Loop.Param> params = new ArrayList<>();
         for (String a : arrayNames) params.add(Loop.p(a, Loop.Type.REAL_ARRAY));
         for (String n : intNames) params.add(Loop.p(n, Loop.Type.INT));
-        return new Loop.Kernel(name, params, body);
+        if (host == null) return new Loop.Kernel(name, params, body);
+        List<Loop.Stmt> all = new ArrayList<>(lets());
+        all.add(Loop.let(LO, Loop.Type.INT, Loop.i(0)));
+        all.add(Loop.let(HI, Loop.Type.INT, parallelBound()));
+        all.addAll(host);
+        return new Loop.Kernel(name, params, all);
+    }
+
+    /** The body's leading int lets (the data-parallel form's prelude). */
+    private List<Loop.Stmt> lets() {
+        return body.stream().filter(st -> st instanceof Loop.Let).toList();
     }
 
     @Override public List<Op> vjp(Grads grads) {

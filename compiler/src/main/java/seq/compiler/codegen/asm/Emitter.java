@@ -11,6 +11,7 @@ import java.util.Map;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
+import seq.compiler.codegen.loops.Gemm;
 import seq.compiler.codegen.loops.Loop;
 import seq.compiler.codegen.loops.Loop.Expr;
 import seq.compiler.codegen.loops.Loop.Stmt;
@@ -51,8 +52,11 @@ public final class Emitter {
         emitConstructor(cw, "java/lang/Object");
         Map<String, Loop.Kernel> byName = new HashMap<>();
         for (Loop.Kernel k : kernels) byName.put(k.name(), k);
+        byName.put(Gemm.KERNEL.name(), Gemm.KERNEL);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
         new MethodEmitter(cw, internalName, Functions.ERF, byName).emit();
+        // float32 classes call the runtime's blocked product instead (see Gemm).
+        if (p == Precision.F64) new MethodEmitter(cw, internalName, Gemm.KERNEL, byName).emit();
         emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
@@ -343,7 +347,8 @@ public final class Emitter {
                 Loop.Kernel callee = kernels.get(c.kernel());
                 if (callee == null || callee.instance()) throw new IllegalStateException("no static kernel " + c.kernel());
                 for (int a = 0; a < c.args().size(); a++) expect(expr(c.args().get(a)), callee.params().get(a).type(), c);
-                mv.visitMethodInsn(INVOKESTATIC, owner, callee.name(), methodDescriptor(callee), false);
+                String target = callee == Gemm.KERNEL && p == Precision.F32 ? Gemm.RUNTIME : owner;
+                mv.visitMethodInsn(INVOKESTATIC, target, callee.name(), methodDescriptor(callee), false);
             }
         }
 

@@ -1,10 +1,12 @@
 package seq.compiler.ir.ops;
 
 import static seq.compiler.codegen.loops.Loop.*;
+import static seq.compiler.ir.KernelOp.HI;
+import static seq.compiler.ir.KernelOp.LO;
 
 import java.util.ArrayList;
 import java.util.List;
-import seq.compiler.codegen.loops.Loop;
+import seq.compiler.codegen.loops.Gemm;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.Grads;
 import seq.compiler.ir.KernelOp;
@@ -32,9 +34,26 @@ public final class MatMul {
                 loop("k", v("K"),
                     let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
                     loop("n", v("N"), addTo("y", idx(v("m"), v("N"), v("n")), mul(v("xv"), at("w", idx(v("k"), v("N"), v("n")))))))));
-        return new KernelOp("matmul", span, List.of(x, w), List.of(y), List.of("x", "w", "y"),
-            List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, g -> vjp(x, w, y, span, g, device),
-            device ? "m" : null);
+        // On the JVM: rows [lo, hi) of y = x · w as one blocked product.
+        List<Stmt> rows = List.of(Gemm.call(new Gemm.View("x", mul(v(LO), v("K")), v("K"), i(1)), new Gemm.View("w", i(0), v("N"), i(1)),
+            "y", mul(v(LO), v("N")), v("N"), sub(v(HI), v(LO)), v("N"), v("K"), false));
+        return host(new KernelOp("matmul", span, List.of(x, w), List.of(y), List.of("x", "w", "y"),
+            List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, g -> vjp(x, w, y, span, g, device), "m"),
+            rows, device);
+    }
+
+    /**
+     * The op with {@code rows} as its JVM form over parallel iterations [lo, hi); with {@code device} it stays
+     * data-parallel (a device kernel, split across threads on the JVM), else it is one call over every iteration.
+     */
+    private static KernelOp host(KernelOp op, List<Stmt> rows, boolean device) {
+        if (device) return op.withHost(rows);
+        List<Stmt> whole = new ArrayList<>();
+        for (Stmt st : op.body()) if (st instanceof Let) whole.add(st);
+        whole.add(let(LO, Type.INT, i(0)));
+        whole.add(let(HI, Type.INT, op.parallelBound()));
+        whole.addAll(rows);
+        return new KernelOp(op.label(), op.span(), op.inputs(), op.outputs(), op.arrayNames(), op.ints(), op.intNames(), whole, op.rule());
     }
 
     private static List<Op> vjp(Value x, Value w, Value y, Span span, Grads g, boolean device) {
@@ -46,16 +65,23 @@ public final class MatMul {
                 let("acc", Type.REAL, r(0)),
                 loop("n", v("N"), set("acc", add(v("acc"), mul(at("dy", idx(v("m"), v("N"), v("n"))), at("w", idx(v("k"), v("N"), v("n"))))))),
                 addTo("dx", idx(v("m"), v("K"), v("k")), v("acc")))));
-            out.add(new KernelOp("matmul_dx", span, List.of(dy, w), List.of(g.of(x)), List.of("dy", "w", "dx"),
-                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, device ? "m" : null));
+            // rows [lo, hi) of dx += dy · wᵀ: B[n, k] = w[k, n].
+            List<Stmt> rows = List.of(Gemm.call(new Gemm.View("dy", mul(v(LO), v("N")), v("N"), i(1)), new Gemm.View("w", i(0), i(1), v("N")),
+                "dx", mul(v(LO), v("K")), v("K"), sub(v(HI), v(LO)), v("K"), v("N"), true));
+            out.add(host(new KernelOp("matmul_dx", span, List.of(dy, w), List.of(g.of(x)), List.of("dy", "w", "dx"),
+                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, "m"), rows, device));
         }
         if (g.of(w) != null) {
             // dw[k, n] += sum_m x[m, k] dy[m, n], in blocks of 64 columns n that can run in parallel.
             List<Stmt> body = List.of(blocks("nb", "n", v("N"), 64, loop("m", v("M"), loop("k", v("K"),
                 let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
                 loop("n", v("n0"), v("n1"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
-            out.add(new KernelOp("matmul_dw", span, List.of(x, dy), List.of(g.of(w)), List.of("x", "dy", "dw"),
-                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, device ? "nb" : null));
+            // columns [64 lo, 64 hi) of dw += xᵀ · dy: A[k, m] = x[m, k].
+            Expr n0 = mul(v(LO), i(64)), n1 = min(v("N"), mul(v(HI), i(64)));
+            List<Stmt> cols = List.of(Gemm.call(new Gemm.View("x", i(0), i(1), v("K")), new Gemm.View("dy", n0, v("N"), i(1)),
+                "dw", n0, v("N"), v("K"), sub(n1, n0), v("M"), true));
+            out.add(host(new KernelOp("matmul_dw", span, List.of(x, dy), List.of(g.of(w)), List.of("x", "dy", "dw"),
+                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, "nb"), cols, device));
         }
         return out;
     }

@@ -1,0 +1,79 @@
+package seq.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+    /** [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]], by hand; then += the same again. */
+    @Test
+    void twoByTwoByHand() {
+        float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];
+        Gemm.gemm(a, 0, 2, 1, b, 0, 2, 1, c, 0, 2, 2, 2, 2, 0);
+        assertEquals(java.util.List.of(19f, 22f, 43f, 50f), java.util.List.of(c[0], c[1], c[2], c[3]));
+        Gemm.gemm(a, 0, 2, 1, b, 0, 2, 1, c, 0, 2, 2, 2, 2, 1);
+        assertEquals(java.util.List.of(38f, 44f, 86f, 100f), java.util.List.of(c[0], c[1], c[2], c[3]));
+    }
+
+    /**
+     * Strided, transposed and reversed views, row counts that are not multiples of four, more columns
+     * and inner rows than one packed panel: each against the product summed in float64.
+     */
+    @Test
+    void stridedViewsAgainstFloat64() {
+        Random rng = new Random(7);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, Gemm.NC + 37, Gemm.KC + 5}, {64, 48, 12}, {5, 3, 300}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (int variant = 0; variant < 4; variant++) {
+                boolean transA = (variant & 1) != 0, transB = (variant & 2) != 0;
+                float[] a = random(rng, m * k + 11), b = random(rng, k * n + 5), c = random(rng, (m + 1) * (n + 3));
+                // A at offset 11 (row-major or transposed); B at offset 5, transposed, or read with its rows reversed.
+                int aOff = 11, aRow = transA ? 1 : k, aCol = transA ? m : 1;
+                int bOff = transB ? 5 : 5 + (k - 1) * n, bRow = transB ? 1 : -n, bCol = transB ? k : 1;
+                int cOff = 2, cRow = n + 3;
+                for (int accumulate = 0; accumulate < 2; accumulate++) {
+                    float[] got = c.clone();
+                    Gemm.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
+                    for (int x = 0; x < got.length; x++) {
+                        int i = (x - cOff) / cRow, j = (x - cOff) % cRow;
+                        if (x < cOff || i >= m || j >= n) {
+                            assertEquals(c[x], got[x], "outside C at " + x);
+                            continue;
+                        }
+                        double want = accumulate == 1 ? c[x] : 0;
+                        double scale = Math.abs(want);
+                        for (int p = 0; p < k; p++) {
+                            double term = (double) a[aOff + i * aRow + p * aCol] * b[bOff + p * bRow + j * bCol];
+                            want += term;
+                            scale += Math.abs(term);
+                        }
+                        assertEquals(want, got[x], 1e-6 * scale + 1e-7,
+                            "C[" + i + ", " + j + "] of " + m + "×" + n + "×" + k + " variant " + variant + " accumulate " + accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The same rows computed as one call, or split in row ranges as threads split them: equal bit for bit. */
+    @Test
+    void rowSplitsGiveIdenticalBits() {
+        Random rng = new Random(3);
+        int m = 13, n = 70, k = 140;
+        float[] a = random(rng, m * k), b = random(rng, k * n), whole = new float[m * n], split = new float[m * n];
+        Gemm.gemm(a, 0, k, 1, b, 0, n, 1, whole, 0, n, m, n, k, 0);
+        for (int lo = 0; lo < m; lo += 5) {
+            int rows = Math.min(5, m - lo);
+            Gemm.gemm(a, lo * k, k, 1, b, 0, n, 1, split, lo * n, n, rows, n, k, 0);
+        }
+        for (int x = 0; x < whole.length; x++) assertEquals(Float.floatToIntBits(whole[x]), Float.floatToIntBits(split[x]), "element " + x);
+    }
+
+    private static float[] random(Random rng, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = (float) rng.nextGaussian();
+        return out;
+    }
+}
