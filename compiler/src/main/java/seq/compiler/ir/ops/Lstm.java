@@ -23,13 +23,12 @@ public final class Lstm {
     private Lstm() {}
 
     /** What the forward op saves for its backward op, and the backward op's per-sample scratch rows. */
-    public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc) {}
+    public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc, Value ut) {}
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
-        List<Stmt> step = new ArrayList<>(List.of(startStep(cfg, "zs", "b")));
-        step.add(when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)));
-        step.add(loop("q", v("U"),
+        Stmt start = startStep(cfg, "zs", "b");
+        Stmt gates = loop("q", v("U"),
             let("ig", Type.REAL, cfg.recurrentActivation().apply(at("zs", add(Z_ROW, v("q"))))),
             let("fg", Type.REAL, cfg.recurrentActivation().apply(at("zs", add(Z_ROW, add(v("U"), v("q")))))),
             let("gg", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, add(mul(i(2), v("U")), v("q")))))),
@@ -39,21 +38,22 @@ public final class Lstm {
             store("cs", idx(ROW, v("U"), v("q")), v("cv")),
             let("hv", Type.REAL, mul(v("og"), cfg.activation().apply(v("cv")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
-            output(cfg, v("hv"))));
+            output(cfg, v("hv")));
+        List<Stmt> step = List.of(start,
+            when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)), gates);
         Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("cs", saved.c()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 4);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
-            arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g)));
+            arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g))
+                .withHost(forwardHost(cfg, List.of(start), "zs", List.of(gates))));
     }
 
     private static List<Op> backward(Value x, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
                                      Span span, List<Size> ints, Grads g) {
         UnaryOperator<Expr> slopeAct = slope(cfg.activation()), slopeRec = slope(cfg.recurrentActivation());
-        List<Stmt> step = new ArrayList<>();
-        step.add(outputBack(cfg));
-        step.add(loop("q", v("U"),
+        Stmt gates = loop("q", v("U"),
             let("zi", Type.REAL, at("zs", add(Z_ROW, v("q")))),
             let("zf", Type.REAL, at("zs", add(Z_ROW, add(v("U"), v("q"))))),
             let("zg", Type.REAL, at("zs", add(Z_ROW, add(mul(i(2), v("U")), v("q"))))),
@@ -69,15 +69,17 @@ public final class Lstm {
                 mul(mul(v("dcv"), cfg.recurrentActivation().apply(v("zi"))), slopeAct.apply(v("zg")))),
             store("dz", add(DZ_ROW, add(mul(i(3), v("U")), v("q"))),
                 mul(mul(v("dhv"), cfg.activation().apply(v("cv"))), slopeRec.apply(v("zo")))),
-            store("dc", add(H_ROW, v("q")), mul(v("dcv"), cfg.recurrentActivation().apply(v("zf"))))));
-        // dh now carries the gradient into the previous step.
-        step.add(backToHidden("dz", DZ_ROW, v("G")));
+            store("dc", add(H_ROW, v("q")), mul(v("dcv"), cfg.recurrentActivation().apply(v("zf")))));
+        // dh then carries the gradient into the previous step.
+        List<Stmt> step = List.of(outputBack(cfg), gates, backToHidden("dz", DZ_ROW, v("G")));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)), store("dc", add(H_ROW, v("q")), r(0)));
         Value dxw = g.of(saved.xw());
-        Arrays arrays = new Arrays().read("u", recurrent)
+        Arrays arrays = new Arrays().read("u", recurrent).read("ut", saved.ut())
             .read("zs", saved.z()).read("cs", saved.c()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
-        List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null),
+        List<Op> ops = new ArrayList<>(List.of(transpose(recurrent, saved.ut(), span),
+            arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
+                .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
             recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
         return ops;

@@ -1,12 +1,15 @@
 package seq.compiler.ir.ops;
 
 import static seq.compiler.codegen.loops.Loop.*;
+import static seq.compiler.ir.KernelOp.HI;
+import static seq.compiler.ir.KernelOp.LO;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import seq.compiler.ad.Derivative;
+import seq.compiler.codegen.loops.Gemm;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.Grads;
 import seq.compiler.ir.KernelOp;
@@ -77,6 +80,41 @@ public final class Recurrence {
         return List.of(loop("b0", v("B"), new For("s", i(0), v("T"), body)));
     }
 
+    /**
+     * The forward kernel's JVM form over samples [lo, hi): each step for all of them together: {@code start}
+     * per sample, the recurrent product h_{s-1} · U as one matrix product over the samples' rows of
+     * {@code z} (nothing at the first step), then {@code gates} per sample.
+     */
+    static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates) {
+        Stmt product = when(HAS_PREV, Gemm.call(
+            new Gemm.View("hs", mul(add(mul(v(LO), v("T")), sub(v("s"), i(1))), v("U")), mul(v("T"), v("U")), i(1)),
+            new Gemm.View("u", i(0), v("G"), i(1)),
+            z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), sub(v(HI), v(LO)), v("G"), v("U"), true));
+        return List.of(new For("s", i(0), v("T"), List.of(inputStep(cfg), new For("b0", v(LO), v(HI), start), product,
+            new For("b0", v(LO), v(HI), gates))));
+    }
+
+    /**
+     * The backward kernel's JVM form over samples [lo, hi): scratch rows cleared, then for s = T-1 down to 0,
+     * {@code step} per sample (which writes the step's pre-activation gradient dz), then the gradient reaching
+     * h_{s-1}, dh = dz · Uᵀ, as one matrix product over the samples (Uᵀ from {@code ut}, [G, U]).
+     */
+    static List<Stmt> backwardHost(Config cfg, List<Stmt> clear, List<Stmt> step) {
+        Stmt product = when(HAS_PREV, Gemm.call(
+            new Gemm.View("dz", mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), i(1)),
+            new Gemm.View("ut", i(0), v("U"), i(1)),
+            "dh", mul(v(LO), v("U")), v("U"), sub(v(HI), v(LO)), v("U"), v("G"), false));
+        return List.of(new For("b0", v(LO), v(HI), List.of(new For("q", i(0), v("U"), clear))),
+            new For("r", i(0), v("T"), List.of(let("s", Type.INT, sub(sub(v("T"), i(1)), v("r"))), inputStep(cfg),
+                new For("b0", v(LO), v(HI), step), product)));
+    }
+
+    /** {@code ut = uᵀ}: the recurrent kernel [U, G] transposed, for the backward kernel's JVM form. */
+    static Op transpose(Value u, Value ut, Span span) {
+        List<Stmt> body = List.of(loop("k", v("U"), loop("j", v("G"), store("ut", idx(v("j"), v("U"), v("k")), at("u", idx(v("k"), v("G"), v("j")))))));
+        return new KernelOp("transpose", span, List.of(u), List.of(ut), List.of("u", "ut"), u.shape(), List.of("U", "G"), body, null);
+    }
+
     /** The backward kernel's loops: scratch rows cleared per sample, then step s = T-1 down to 0. */
     static List<Stmt> backward(Config cfg, List<Stmt> clear, List<Stmt> step) {
         List<Stmt> reversed = new ArrayList<>(List.of(let("s", Type.INT, sub(sub(v("T"), i(1)), v("r"))), inputStep(cfg)));
@@ -127,10 +165,17 @@ public final class Recurrence {
                 let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
                 loop("j", v("j0"), v("j1"), addTo("du", add(mul(v("k"), v("G")), add(v("C0"), v("j"))),
                     mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j")))))))))))));
+        // On the JVM: for each sample, columns [64 lo, 64 hi) of du += leftᵀ · dz over its steps, one matrix product.
+        Expr j0 = mul(v(LO), i(64)), j1 = min(v("N"), mul(v(HI), i(64)));
+        Expr dzFirst = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("S0")) : v("S0"));
+        List<Stmt> host = List.of(loop("b0", v("B"), Gemm.call(
+            new Gemm.View("h", mul(add(mul(v("b0"), v("T")), shifted ? sub(v("S0"), i(1)) : v("S0")), v("U")), i(1), v("U")),
+            new Gemm.View("dz", add(mul(dzFirst, v("G")), add(v("C0"), j0)), mirrored ? neg(v("G")) : v("G"), i(1)),
+            "du", add(v("C0"), j0), v("G"), v("U"), sub(j1, j0), sub(v("T"), v("S0")), true)));
         return new KernelOp("recurrent_du", span, List.of(left, dz), List.of(du), List.of("h", "dz", "du"),
             List.of(left.shape().get(0), left.shape().get(1), left.last(), dz.last(), col, n, Size.of(shifted ? 1 : 0)),
             List.of("B", "T", "U", "G", "C0", "N", "S0"),
-            body, null, "jb");
+            body, null, "jb").withHost(host);
     }
 
 
