@@ -3,6 +3,7 @@ package seq.compiler.layers;
 import static seq.compiler.codegen.loops.Loop.*;
 
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 /** The activation functions a layer's `activation` argument may name, as Keras spells them. */
@@ -44,6 +45,23 @@ public final class Activations {
             // Keras 3: relu6(x + 3) / 6.
             case "hard_sigmoid" -> x -> min(max(add(mul(x, r(1.0 / 6)), r(0.5)), r(0)), r(1));
             default -> throw new IllegalArgumentException("activation " + name + " is not element-wise");
+        };
+    }
+
+    /**
+     * d act(z) / dz as an expression of z and of y = act(z): from y alone for sigmoid (y(1 − y)), tanh
+     * (1 − y²) and linear (1), which saves recomputing the function; otherwise the symbolic derivative
+     * in z.
+     */
+    public static BinaryOperator<Expr> slope(String name) {
+        return switch (name) {
+            case "sigmoid" -> (z, y) -> mul(y, sub(r(1), y));
+            case "tanh" -> (z, y) -> sub(r(1), mul(y, y));
+            case "linear", "None" -> (z, y) -> r(1);
+            default -> {
+                UnaryOperator<Expr> d = seq.compiler.ir.ops.Recurrence.slope(math(name));
+                yield (z, y) -> d.apply(z);
+            }
         };
     }
 

@@ -20,8 +20,7 @@ public final class LSTM extends Recurrent {
             saved(ir, layer, "c", batch, steps, units),
             saved(ir, layer, "h", batch, steps, units),
             saved(ir, layer, "dh", batch, units),
-            saved(ir, layer, "dc", batch, units),
-            saved(ir, layer, "ut", units.times(4), units));
+            saved(ir, layer, "dc", batch, units));
         Value bias = ir.weight(layer, "bias", weights);
         Value y = ir.value(layer.name(), outputDims(layer, x));
         Lstm.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,

@@ -1,21 +1,26 @@
 package seq.runtime.model;
 
+import java.util.Arrays;
+
 /**
  * The matrix product that generated float32 model classes call for every product the compiler writes
  * as a {@code gemm} (dense layers, the recurrences' input products and per-step recurrent products,
  * weight gradients): {@code C[i, j] (+)= sum_p A[i, p] · B[p, j]} over strided views of flat arrays.
  *
- * <p>Why it is shaped this way: HotSpot's C2 vectorises {@code y[j] += s · w[j]} only when both arrays
- * are indexed at the same offset; the row of the product and the row of B never are. So each call
- * copies a panel of B (up to {@link #KC} rows × {@link #NC} columns) into rows of their own at offset
- * 0, keeps four rows of C in scratch rows at offset 0, and runs the inner loop over j with one row of
- * B feeding four rows of C: loops C2 turns into packed multiply-adds. Every C element still sums its
- * terms in order p = 0, 1, ..., so the result does not depend on how callers split rows or columns
- * across threads. The scratch belongs to the calling thread and is reused: a call allocates nothing
- * once the thread has seen its largest panel.
+ * <p>Why it is shaped this way: HotSpot's C2 vectorises {@code y[x] += s · w[x]} only when both arrays
+ * are indexed at the same offset; a row of C and a row of B never are. So B is copied into rows of its
+ * own (a panel), four rows of C are kept in scratch rows at the same column offsets as the panel's, and
+ * the inner loop runs over columns with one panel row feeding four rows of C: loops C2 turns into
+ * packed multiply-adds. Each C element still sums its terms in order p = 0, 1, ..., so the result does
+ * not depend on how callers split rows or columns across threads.
+ *
+ * <p>{@link #gemm} packs B anew, {@link #KC} rows at a time. A recurrence multiplies by the same weights
+ * at every step: it calls {@link #pack} once and then {@link #gemmPacked} per step. The panel and the
+ * scratch rows belong to the calling thread and are reused: a call allocates nothing once the thread has
+ * seen its largest shapes.
  */
 public final class Gemm {
-    /** The panel of B packed per pass: rows of the inner dimension, and columns. */
+    /** Rows of B packed per pass of {@link #gemm}, and columns of C per pass over the panel. */
     static final int KC = 128, NC = 512;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -23,8 +28,22 @@ public final class Gemm {
     private Gemm() {}
 
     private static final class Scratch {
-        final float[][] panel = new float[KC][NC];
-        final float[] c0 = new float[NC], c1 = new float[NC], c2 = new float[NC], c3 = new float[NC];
+        float[][] panel = new float[0][];
+        float[] c0 = new float[0], c1 = c0, c2 = c0, c3 = c0;
+        /** What {@link #pack} last packed: the array, its view, and the panel's size. */
+        float[] packed;
+        int off, row, col, k, n;
+
+        void ensure(int rows, int n) {
+            if (panel.length < rows) panel = Arrays.copyOf(panel, rows);
+            for (int p = 0; p < rows; p++) if (panel[p] == null || panel[p].length < n) panel[p] = new float[n];
+            if (c0.length < n) {
+                c0 = new float[n];
+                c1 = new float[n];
+                c2 = new float[n];
+                c3 = new float[n];
+            }
+        }
     }
 
     /**
@@ -37,73 +56,109 @@ public final class Gemm {
                             float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
         if (m <= 0 || n <= 0) return;
         Scratch s = SCRATCH.get();
+        s.packed = null;
         if (k <= 0) {
-            if (accumulate == 0) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
+            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
             return;
         }
-        for (int j0 = 0; j0 < n; j0 += NC) {
-            int nc = Math.min(NC, n - j0);
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
-                pack(b, bOff + p0 * bRow + j0 * bCol, bRow, bCol, kc, nc, s.panel);
-                boolean fresh = p0 == 0 && accumulate == 0;
-                int aAt = aOff + p0 * aCol;
-                int i = 0;
-                for (; i + 4 <= m; i += 4) {
-                    int at = cOff + i * cRow + j0;
-                    load(c, at, cRow, nc, fresh, s.c0, s.c1, s.c2, s.c3);
-                    four(a, aAt + i * aRow, aRow, aCol, s.panel, kc, nc, s.c0, s.c1, s.c2, s.c3);
-                    System.arraycopy(s.c0, 0, c, at, nc);
-                    System.arraycopy(s.c1, 0, c, at + cRow, nc);
-                    System.arraycopy(s.c2, 0, c, at + 2 * cRow, nc);
-                    System.arraycopy(s.c3, 0, c, at + 3 * cRow, nc);
-                }
-                for (; i < m; i++) {
-                    int at = cOff + i * cRow + j0;
-                    if (fresh) java.util.Arrays.fill(s.c0, 0, nc, 0f);
-                    else System.arraycopy(c, at, s.c0, 0, nc);
-                    one(a, aAt + i * aRow, aCol, s.panel, kc, nc, s.c0);
-                    System.arraycopy(s.c0, 0, c, at, nc);
-                }
-            }
+        s.ensure(Math.min(KC, k), n);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            fill(b, bOff + p0 * bRow, bRow, bCol, kc, n, s.panel);
+            product(s, a, aOff + p0 * aCol, aRow, aCol, c, cOff, cRow, m, n, kc, p0 == 0 && accumulate == 0);
         }
     }
 
-    /** Rows p of {@code B[p, j]} for p below kc, j below nc, each copied to offset 0 of its own row. */
-    private static void pack(float[] b, int at, int bRow, int bCol, int kc, int nc, float[][] panel) {
+    /**
+     * Packs {@code B[p, j] = b[bOff + p·bRow + j·bCol]} (p below k, j below n) for the calls of
+     * {@link #gemmPacked} that follow on this thread.
+     */
+    public static void pack(float[] b, int bOff, int bRow, int bCol, int k, int n) {
+        Scratch s = SCRATCH.get();
+        s.ensure(k, n);
+        fill(b, bOff, bRow, bCol, k, n, s.panel);
+        s.packed = b;
+        s.off = bOff;
+        s.row = bRow;
+        s.col = bCol;
+        s.k = k;
+        s.n = n;
+    }
+
+    /**
+     * {@link #gemm} with the B that the last {@link #pack} on this thread packed, whose view the B
+     * arguments must name: they are checked, not read.
+     */
+    public static void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                                  float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+        Scratch s = SCRATCH.get();
+        if (s.packed != b || s.off != bOff || s.row != bRow || s.col != bCol || s.k != k || s.n != n) {
+            throw new IllegalStateException("gemmPacked without a pack of the same matrix on this thread");
+        }
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
+            return;
+        }
+        product(s, a, aOff, aRow, aCol, c, cOff, cRow, m, n, k, accumulate == 0);
+    }
+
+    /** Rows p of {@code B[p, j]} for p below kc, j below n, each copied to its own panel row. */
+    private static void fill(float[] b, int at, int bRow, int bCol, int kc, int n, float[][] panel) {
         for (int p = 0; p < kc; p++) {
             float[] row = panel[p];
             int from = at + p * bRow;
             if (bCol == 1) {
-                System.arraycopy(b, from, row, 0, nc);
+                System.arraycopy(b, from, row, 0, n);
             } else {
-                for (int j = 0; j < nc; j++) row[j] = b[from + j * bCol];
+                for (int j = 0; j < n; j++) row[j] = b[from + j * bCol];
             }
         }
     }
 
-    private static void load(float[] c, int at, int cRow, int nc, boolean fresh, float[] c0, float[] c1, float[] c2, float[] c3) {
-        if (fresh) {
-            java.util.Arrays.fill(c0, 0, nc, 0f);
-            java.util.Arrays.fill(c1, 0, nc, 0f);
-            java.util.Arrays.fill(c2, 0, nc, 0f);
-            java.util.Arrays.fill(c3, 0, nc, 0f);
-        } else {
-            System.arraycopy(c, at, c0, 0, nc);
-            System.arraycopy(c, at + cRow, c1, 0, nc);
-            System.arraycopy(c, at + 2 * cRow, c2, 0, nc);
-            System.arraycopy(c, at + 3 * cRow, c3, 0, nc);
+    /** C (+)= A · panel over the panel's first kc rows, in column blocks of {@link #NC}. */
+    private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] c, int cOff, int cRow,
+                                int m, int n, int kc, boolean fresh) {
+        float[][] panel = s.panel;
+        float[] c0 = s.c0, c1 = s.c1, c2 = s.c2, c3 = s.c3;
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int j1 = Math.min(n, j0 + NC);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                int at = cOff + i * cRow;
+                start(c, at, j0, j1, fresh, c0);
+                start(c, at + cRow, j0, j1, fresh, c1);
+                start(c, at + 2 * cRow, j0, j1, fresh, c2);
+                start(c, at + 3 * cRow, j0, j1, fresh, c3);
+                four(a, aOff + i * aRow, aRow, aCol, panel, kc, j0, j1, c0, c1, c2, c3);
+                System.arraycopy(c0, j0, c, at + j0, j1 - j0);
+                System.arraycopy(c1, j0, c, at + cRow + j0, j1 - j0);
+                System.arraycopy(c2, j0, c, at + 2 * cRow + j0, j1 - j0);
+                System.arraycopy(c3, j0, c, at + 3 * cRow + j0, j1 - j0);
+            }
+            for (; i < m; i++) {
+                int at = cOff + i * cRow;
+                start(c, at, j0, j1, fresh, c0);
+                one(a, aOff + i * aRow, aCol, panel, kc, j0, j1, c0);
+                System.arraycopy(c0, j0, c, at + j0, j1 - j0);
+            }
         }
     }
 
-    /** Four rows of C (starting at A's row {@code at}) updated from every packed row of B. */
-    private static void four(float[] a, int at, int aRow, int aCol, float[][] panel, int kc, int nc,
+    /** Columns [j0, j1) of a scratch row: zero, or the row of C at {@code at}. */
+    private static void start(float[] c, int at, int j0, int j1, boolean fresh, float[] row) {
+        if (fresh) Arrays.fill(row, j0, j1, 0f);
+        else System.arraycopy(c, at + j0, row, j0, j1 - j0);
+    }
+
+    /** Four rows of C (from A's row {@code at}) updated from every panel row, columns [j0, j1). */
+    private static void four(float[] a, int at, int aRow, int aCol, float[][] panel, int kc, int j0, int j1,
                              float[] c0, float[] c1, float[] c2, float[] c3) {
         for (int p = 0; p < kc; p++) {
             int ap = at + p * aCol;
             float s0 = a[ap], s1 = a[ap + aRow], s2 = a[ap + 2 * aRow], s3 = a[ap + 3 * aRow];
             float[] row = panel[p];
-            for (int j = 0; j < nc; j++) {
+            for (int j = j0; j < j1; j++) {
                 float v = row[j];
                 c0[j] += s0 * v;
                 c1[j] += s1 * v;
@@ -113,11 +168,11 @@ public final class Gemm {
         }
     }
 
-    private static void one(float[] a, int at, int aCol, float[][] panel, int kc, int nc, float[] c0) {
+    private static void one(float[] a, int at, int aCol, float[][] panel, int kc, int j0, int j1, float[] c0) {
         for (int p = 0; p < kc; p++) {
             float s0 = a[at + p * aCol];
             float[] row = panel[p];
-            for (int j = 0; j < nc; j++) c0[j] += s0 * row[j];
+            for (int j = j0; j < j1; j++) c0[j] += s0 * row[j];
         }
     }
 }

@@ -1,6 +1,7 @@
 package seq.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,16 @@ class GemmTest {
                 int aOff = 11, aRow = transA ? 1 : k, aCol = transA ? m : 1;
                 int bOff = transB ? 5 : 5 + (k - 1) * n, bRow = transB ? 1 : -n, bCol = transB ? k : 1;
                 int cOff = 2, cRow = n + 3;
-                for (int accumulate = 0; accumulate < 2; accumulate++) {
+                for (int run = 0; run < 4; run++) {
+                    int accumulate = run & 1;
+                    boolean packed = run >= 2;
                     float[] got = c.clone();
-                    Gemm.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
+                    if (packed) {
+                        Gemm.pack(b, bOff, bRow, bCol, k, n);
+                        Gemm.gemmPacked(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
+                    } else {
+                        Gemm.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
+                    }
                     for (int x = 0; x < got.length; x++) {
                         int i = (x - cOff) / cRow, j = (x - cOff) % cRow;
                         if (x < cOff || i >= m || j >= n) {
@@ -50,7 +58,7 @@ class GemmTest {
                             scale += Math.abs(term);
                         }
                         assertEquals(want, got[x], 1e-6 * scale + 1e-7,
-                            "C[" + i + ", " + j + "] of " + m + "×" + n + "×" + k + " variant " + variant + " accumulate " + accumulate);
+                            "C[" + i + ", " + j + "] of " + m + "×" + n + "×" + k + " variant " + variant + " accumulate " + accumulate + (packed ? " packed" : ""));
                     }
                 }
             }
@@ -69,6 +77,18 @@ class GemmTest {
             Gemm.gemm(a, lo * k, k, 1, b, 0, n, 1, split, lo * n, n, rows, n, k, 0);
         }
         for (int x = 0; x < whole.length; x++) assertEquals(Float.floatToIntBits(whole[x]), Float.floatToIntBits(split[x]), "element " + x);
+    }
+
+    /** A packed product must name the matrix that was packed; a gemm in between makes the pack stale. */
+    @Test
+    void packedProductChecksItsMatrix() {
+        float[] a = {1, 2}, b = {3, 4}, other = {3, 4}, c = new float[1];
+        Gemm.pack(b, 0, 1, 1, 2, 1);
+        Gemm.gemmPacked(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0);
+        assertEquals(11f, c[0]);
+        assertThrows(IllegalStateException.class, () -> Gemm.gemmPacked(a, 0, 2, 1, other, 0, 1, 1, c, 0, 1, 1, 1, 2, 0));
+        Gemm.gemm(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0);
+        assertThrows(IllegalStateException.class, () -> Gemm.gemmPacked(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0));
     }
 
     private static float[] random(Random rng, int n) {

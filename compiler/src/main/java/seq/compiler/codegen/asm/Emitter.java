@@ -52,11 +52,11 @@ public final class Emitter {
         emitConstructor(cw, "java/lang/Object");
         Map<String, Loop.Kernel> byName = new HashMap<>();
         for (Loop.Kernel k : kernels) byName.put(k.name(), k);
-        byName.put(Gemm.KERNEL.name(), Gemm.KERNEL);
+        for (Loop.Kernel k : Gemm.ALL) byName.put(k.name(), k);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
         new MethodEmitter(cw, internalName, Functions.ERF, byName).emit();
         // float32 classes call the runtime's blocked product instead (see Gemm).
-        if (p == Precision.F64) new MethodEmitter(cw, internalName, Gemm.KERNEL, byName).emit();
+        if (p == Precision.F64) for (Loop.Kernel k : Gemm.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
         emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
@@ -347,7 +347,7 @@ public final class Emitter {
                 Loop.Kernel callee = kernels.get(c.kernel());
                 if (callee == null || callee.instance()) throw new IllegalStateException("no static kernel " + c.kernel());
                 for (int a = 0; a < c.args().size(); a++) expect(expr(c.args().get(a)), callee.params().get(a).type(), c);
-                String target = callee == Gemm.KERNEL && p == Precision.F32 ? Gemm.RUNTIME : owner;
+                String target = Gemm.ALL.contains(callee) && p == Precision.F32 ? Gemm.RUNTIME : owner;
                 mv.visitMethodInsn(INVOKESTATIC, target, callee.name(), methodDescriptor(callee), false);
             }
         }

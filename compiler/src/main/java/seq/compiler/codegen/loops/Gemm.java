@@ -10,6 +10,10 @@ import java.util.List;
  * ({@code seq.runtime.model.Gemm}, the same signature); float64 classes (gradient checks) get
  * {@link #KERNEL}, the plain loops below, so the two are independent implementations. Device kernels
  * never contain one.
+ *
+ * <p>A product by the same matrix at every step of a loop is a {@link #pack} of it before the loop and a
+ * {@link #callPacked} per step: float32 classes copy the matrix into the runtime's panel once; in float64
+ * the pack does nothing and the packed product is the plain one.
  */
 public final class Gemm {
     private Gemm() {}
@@ -32,6 +36,27 @@ public final class Gemm {
                 let("av", Type.REAL, at("a", add(v("aOff"), add(mul(v("i"), v("aRow")), mul(v("p"), v("aCol")))))),
                 loop("j", v("n"), addTo("c", add(v("cOff"), idx(v("i"), v("cRow"), v("j"))),
                     mul(v("av"), at("b", add(v("bOff"), add(mul(v("p"), v("bRow")), mul(v("j"), v("bCol"))))))))))));
+
+    /** Float64's packed product: the same loops under the name float32 classes give the runtime's packed call. */
+    public static final Kernel PACKED = new Kernel("gemmPacked", KERNEL.params(), KERNEL.body());
+
+    /** Float64's pack: nothing to do. */
+    public static final Kernel PACK = new Kernel("pack", List.of(
+        p("b", Type.REAL_ARRAY), p("bOff", Type.INT), p("bRow", Type.INT), p("bCol", Type.INT), p("k", Type.INT), p("n", Type.INT)), List.of());
+
+    /** All three, as every generated class knows them. */
+    public static final List<Kernel> ALL = List.of(KERNEL, PACKED, PACK);
+
+    /** Packs B (k × n) for the {@link #callPacked} products that follow. */
+    public static Stmt pack(View b, Expr k, Expr n) {
+        return new Call(PACK.name(), List.of(v(b.array()), b.off(), b.row(), b.col(), k, n));
+    }
+
+    /** {@link #call} with the B of the last {@link #pack}, which {@code b} must name. */
+    public static Stmt callPacked(View a, View b, String c, Expr cOff, Expr cRow, Expr m, Expr n, Expr k, boolean accumulate) {
+        return new Call(PACKED.name(), List.of(v(a.array()), a.off(), a.row(), a.col(), v(b.array()), b.off(), b.row(), b.col(),
+            v(c), cOff, cRow, m, n, k, i(accumulate ? 1 : 0)));
+    }
 
     /** C, an m × n block of rows {@code cRow} apart at {@code cOff} in {@code c}, (+)= A · B with inner size k. */
     public static Stmt call(View a, View b, String c, Expr cOff, Expr cRow, Expr m, Expr n, Expr k, boolean accumulate) {

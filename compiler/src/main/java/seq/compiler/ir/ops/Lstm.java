@@ -5,6 +5,7 @@ import static seq.compiler.ir.ops.Recurrence.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.Grads;
@@ -23,7 +24,7 @@ public final class Lstm {
     private Lstm() {}
 
     /** What the forward op saves for its backward op, and the backward op's per-sample scratch rows. */
-    public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc, Value ut) {}
+    public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc) {}
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
@@ -52,33 +53,36 @@ public final class Lstm {
 
     private static List<Op> backward(Value x, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
                                      Span span, List<Size> ints, Grads g) {
-        UnaryOperator<Expr> slopeAct = slope(cfg.activation()), slopeRec = slope(cfg.recurrentActivation());
+        UnaryOperator<Expr> act = cfg.activation(), rec = cfg.recurrentActivation();
+        BinaryOperator<Expr> slopeAct = cfg.activationSlope(), slopeRec = cfg.recurrentSlope();
+        // Each gate's activation once, and the slopes from those values where the activation allows.
         Stmt gates = loop("q", v("U"),
             let("zi", Type.REAL, at("zs", add(Z_ROW, v("q")))),
             let("zf", Type.REAL, at("zs", add(Z_ROW, add(v("U"), v("q"))))),
             let("zg", Type.REAL, at("zs", add(Z_ROW, add(mul(i(2), v("U")), v("q"))))),
             let("zo", Type.REAL, at("zs", add(Z_ROW, add(mul(i(3), v("U")), v("q"))))),
+            let("ia", Type.REAL, rec.apply(v("zi"))),
+            let("fa", Type.REAL, rec.apply(v("zf"))),
+            let("ga", Type.REAL, act.apply(v("zg"))),
+            let("oa", Type.REAL, rec.apply(v("zo"))),
             let("cv", Type.REAL, at("cs", idx(ROW, v("U"), v("q")))),
+            let("ca", Type.REAL, act.apply(v("cv"))),
             let("cprev", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, v("U"), v("q"))), r(0))),
             let("dhv", Type.REAL, at("dh", add(H_ROW, v("q")))),
-            let("dcv", Type.REAL, add(at("dc", add(H_ROW, v("q"))),
-                mul(mul(v("dhv"), cfg.recurrentActivation().apply(v("zo"))), slopeAct.apply(v("cv"))))),
-            store("dz", add(DZ_ROW, v("q")), mul(mul(v("dcv"), cfg.activation().apply(v("zg"))), slopeRec.apply(v("zi")))),
-            store("dz", add(DZ_ROW, add(v("U"), v("q"))), mul(mul(v("dcv"), v("cprev")), slopeRec.apply(v("zf")))),
-            store("dz", add(DZ_ROW, add(mul(i(2), v("U")), v("q"))),
-                mul(mul(v("dcv"), cfg.recurrentActivation().apply(v("zi"))), slopeAct.apply(v("zg")))),
-            store("dz", add(DZ_ROW, add(mul(i(3), v("U")), v("q"))),
-                mul(mul(v("dhv"), cfg.activation().apply(v("cv"))), slopeRec.apply(v("zo")))),
-            store("dc", add(H_ROW, v("q")), mul(v("dcv"), cfg.recurrentActivation().apply(v("zf")))));
+            let("dcv", Type.REAL, add(at("dc", add(H_ROW, v("q"))), mul(mul(v("dhv"), v("oa")), slopeAct.apply(v("cv"), v("ca"))))),
+            store("dz", add(DZ_ROW, v("q")), mul(mul(v("dcv"), v("ga")), slopeRec.apply(v("zi"), v("ia")))),
+            store("dz", add(DZ_ROW, add(v("U"), v("q"))), mul(mul(v("dcv"), v("cprev")), slopeRec.apply(v("zf"), v("fa")))),
+            store("dz", add(DZ_ROW, add(mul(i(2), v("U")), v("q"))), mul(mul(v("dcv"), v("ia")), slopeAct.apply(v("zg"), v("ga")))),
+            store("dz", add(DZ_ROW, add(mul(i(3), v("U")), v("q"))), mul(mul(v("dhv"), v("ca")), slopeRec.apply(v("zo"), v("oa")))),
+            store("dc", add(H_ROW, v("q")), mul(v("dcv"), v("fa"))));
         // dh then carries the gradient into the previous step.
         List<Stmt> step = List.of(outputBack(cfg), gates, backToHidden("dz", DZ_ROW, v("G")));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)), store("dc", add(H_ROW, v("q")), r(0)));
         Value dxw = g.of(saved.xw());
-        Arrays arrays = new Arrays().read("u", recurrent).read("ut", saved.ut())
+        Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("cs", saved.c()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
-        List<Op> ops = new ArrayList<>(List.of(transpose(recurrent, saved.ut(), span),
-            arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
+        List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
                 .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
             recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));

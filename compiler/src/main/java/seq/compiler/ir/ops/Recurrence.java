@@ -6,6 +6,7 @@ import static seq.compiler.ir.KernelOp.LO;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import seq.compiler.ad.Derivative;
@@ -35,9 +36,13 @@ import seq.compiler.types.Size;
 public final class Recurrence {
     private Recurrence() {}
 
-    /** Flags and activations of one recurrent layer (SimpleRNN ignores the recurrent activation). */
+    /**
+     * Flags and activations of one recurrent layer (SimpleRNN ignores the recurrent activation), with each
+     * activation's slope as a function of its input z and its value y.
+     */
     public record Config(boolean returnSequences, boolean goBackwards, boolean bias,
-                         UnaryOperator<Expr> activation, UnaryOperator<Expr> recurrentActivation) {}
+                         UnaryOperator<Expr> activation, UnaryOperator<Expr> recurrentActivation,
+                         BinaryOperator<Expr> activationSlope, BinaryOperator<Expr> recurrentSlope) {}
 
     /** The (batch, step) row of the saved tensors, the row before it, and the input row the step reads. */
     static final Expr ROW = add(mul(v("b0"), v("T")), v("s"));
@@ -86,33 +91,27 @@ public final class Recurrence {
      * {@code z} (nothing at the first step), then {@code gates} per sample.
      */
     static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates) {
-        Stmt product = when(HAS_PREV, Gemm.call(
-            new Gemm.View("hs", mul(add(mul(v(LO), v("T")), sub(v("s"), i(1))), v("U")), mul(v("T"), v("U")), i(1)),
-            new Gemm.View("u", i(0), v("G"), i(1)),
+        Gemm.View u = new Gemm.View("u", i(0), v("G"), i(1));
+        Stmt product = when(HAS_PREV, Gemm.callPacked(
+            new Gemm.View("hs", mul(add(mul(v(LO), v("T")), sub(v("s"), i(1))), v("U")), mul(v("T"), v("U")), i(1)), u,
             z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), sub(v(HI), v(LO)), v("G"), v("U"), true));
-        return List.of(new For("s", i(0), v("T"), List.of(inputStep(cfg), new For("b0", v(LO), v(HI), start), product,
-            new For("b0", v(LO), v(HI), gates))));
+        return List.of(Gemm.pack(u, v("U"), v("G")), new For("s", i(0), v("T"), List.of(inputStep(cfg), new For("b0", v(LO), v(HI), start),
+            product, new For("b0", v(LO), v(HI), gates))));
     }
 
     /**
      * The backward kernel's JVM form over samples [lo, hi): scratch rows cleared, then for s = T-1 down to 0,
      * {@code step} per sample (which writes the step's pre-activation gradient dz), then the gradient reaching
-     * h_{s-1}, dh = dz · Uᵀ, as one matrix product over the samples (Uᵀ from {@code ut}, [G, U]).
+     * h_{s-1}, dh = dz · Uᵀ, as one matrix product over the samples (Uᵀ packed once, before the loop).
      */
     static List<Stmt> backwardHost(Config cfg, List<Stmt> clear, List<Stmt> step) {
-        Stmt product = when(HAS_PREV, Gemm.call(
-            new Gemm.View("dz", mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), i(1)),
-            new Gemm.View("ut", i(0), v("U"), i(1)),
+        Gemm.View ut = new Gemm.View("u", i(0), i(1), v("G"));
+        Stmt product = when(HAS_PREV, Gemm.callPacked(
+            new Gemm.View("dz", mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), i(1)), ut,
             "dh", mul(v(LO), v("U")), v("U"), sub(v(HI), v(LO)), v("U"), v("G"), false));
-        return List.of(new For("b0", v(LO), v(HI), List.of(new For("q", i(0), v("U"), clear))),
+        return List.of(Gemm.pack(ut, v("G"), v("U")), new For("b0", v(LO), v(HI), List.of(new For("q", i(0), v("U"), clear))),
             new For("r", i(0), v("T"), List.of(let("s", Type.INT, sub(sub(v("T"), i(1)), v("r"))), inputStep(cfg),
                 new For("b0", v(LO), v(HI), step), product)));
-    }
-
-    /** {@code ut = uᵀ}: the recurrent kernel [U, G] transposed, for the backward kernel's JVM form. */
-    static Op transpose(Value u, Value ut, Span span) {
-        List<Stmt> body = List.of(loop("k", v("U"), loop("j", v("G"), store("ut", idx(v("j"), v("U"), v("k")), at("u", idx(v("k"), v("G"), v("j")))))));
-        return new KernelOp("transpose", span, List.of(u), List.of(ut), List.of("u", "ut"), u.shape(), List.of("U", "G"), body, null);
     }
 
     /** The backward kernel's loops: scratch rows cleared per sample, then step s = T-1 down to 0. */
@@ -202,7 +201,7 @@ public final class Recurrence {
     }
 
     /** d act(z) / dz as an expression in z. */
-    static UnaryOperator<Expr> slope(UnaryOperator<Expr> act) {
+    public static UnaryOperator<Expr> slope(UnaryOperator<Expr> act) {
         Expr d = Derivative.of(act.apply(v("$z")), "$z");
         return z -> substitute(d, z);
     }
