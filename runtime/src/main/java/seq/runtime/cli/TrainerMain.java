@@ -31,7 +31,8 @@ public final class TrainerMain implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int relaunched = Relaunch.withVectorApi(TrainerMain.class, args);
+        System.exit(relaunched >= 0 ? relaunched : run(args));
     }
 
     public static int run(String[] args) {

@@ -2,18 +2,71 @@ package seq.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GemmTest {
-    /** [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]], by hand; then += the same again. */
+    /** Both implementations, through the same three calls. */
+    interface Impl {
+        void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                  float[] c, int cOff, int cRow, int m, int n, int k, int accumulate);
+
+        void pack(float[] b, int bOff, int bRow, int bCol, int k, int n);
+
+        void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                        float[] c, int cOff, int cRow, int m, int n, int k, int accumulate);
+    }
+
+    static final Impl PANEL = new Impl() {
+        public void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                         float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+            PanelGemm.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, m, n, k, accumulate);
+        }
+
+        public void pack(float[] b, int bOff, int bRow, int bCol, int k, int n) { PanelGemm.pack(b, bOff, bRow, bCol, k, n); }
+
+        public void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                               float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+            PanelGemm.gemmPacked(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, m, n, k, accumulate);
+        }
+    };
+
+    static final Impl VECTOR = new Impl() {
+        public void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                         float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+            VectorGemm.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, m, n, k, accumulate);
+        }
+
+        public void pack(float[] b, int bOff, int bRow, int bCol, int k, int n) { VectorGemm.pack(b, bOff, bRow, bCol, k, n); }
+
+        public void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                               float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+            VectorGemm.gemmPacked(a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, m, n, k, accumulate);
+        }
+    };
+
+    static java.util.stream.Stream<Impl> impls() {
+        return java.util.stream.Stream.of(PANEL, VECTOR);
+    }
+
+    /** The build runs tests with the Vector API module, as trainer jars run: the dispatch must pick it. */
     @Test
-    void twoByTwoByHand() {
+    void testsRunOnTheVectorApi() {
+        assertTrue(Gemm.VECTOR, "tests run with --add-modules jdk.incubator.vector (surefire's argLine)");
+    }
+
+    /** [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]], by hand; then += the same again. */
+    @ParameterizedTest
+    @MethodSource("impls")
+    void twoByTwoByHand(Impl g) {
         float[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = new float[4];
-        Gemm.gemm(a, 0, 2, 1, b, 0, 2, 1, c, 0, 2, 2, 2, 2, 0);
+        g.gemm(a, 0, 2, 1, b, 0, 2, 1, c, 0, 2, 2, 2, 2, 0);
         assertEquals(java.util.List.of(19f, 22f, 43f, 50f), java.util.List.of(c[0], c[1], c[2], c[3]));
-        Gemm.gemm(a, 0, 2, 1, b, 0, 2, 1, c, 0, 2, 2, 2, 2, 1);
+        g.gemm(a, 0, 2, 1, b, 0, 2, 1, c, 0, 2, 2, 2, 2, 1);
         assertEquals(java.util.List.of(38f, 44f, 86f, 100f), java.util.List.of(c[0], c[1], c[2], c[3]));
     }
 
@@ -21,10 +74,11 @@ class GemmTest {
      * Strided, transposed and reversed views, row counts that are not multiples of four, more columns
      * and inner rows than one packed panel: each against the product summed in float64.
      */
-    @Test
-    void stridedViewsAgainstFloat64() {
+    @ParameterizedTest
+    @MethodSource("impls")
+    void stridedViewsAgainstFloat64(Impl g) {
         Random rng = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, Gemm.NC + 37, Gemm.KC + 5}, {64, 48, 12}, {5, 3, 300}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, PanelGemm.NC + 37, VectorGemm.KC + 5}, {64, 48, 12}, {5, 3, 300}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             for (int variant = 0; variant < 4; variant++) {
@@ -39,10 +93,10 @@ class GemmTest {
                     boolean packed = run >= 2;
                     float[] got = c.clone();
                     if (packed) {
-                        Gemm.pack(b, bOff, bRow, bCol, k, n);
-                        Gemm.gemmPacked(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
+                        g.pack(b, bOff, bRow, bCol, k, n);
+                        g.gemmPacked(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
                     } else {
-                        Gemm.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
+                        g.gemm(a, aOff, aRow, aCol, b, bOff, bRow, bCol, got, cOff, cRow, m, n, k, accumulate);
                     }
                     for (int x = 0; x < got.length; x++) {
                         int i = (x - cOff) / cRow, j = (x - cOff) % cRow;
@@ -66,29 +120,31 @@ class GemmTest {
     }
 
     /** The same rows computed as one call, or split in row ranges as threads split them: equal bit for bit. */
-    @Test
-    void rowSplitsGiveIdenticalBits() {
+    @ParameterizedTest
+    @MethodSource("impls")
+    void rowSplitsGiveIdenticalBits(Impl g) {
         Random rng = new Random(3);
         int m = 13, n = 70, k = 140;
         float[] a = random(rng, m * k), b = random(rng, k * n), whole = new float[m * n], split = new float[m * n];
-        Gemm.gemm(a, 0, k, 1, b, 0, n, 1, whole, 0, n, m, n, k, 0);
+        g.gemm(a, 0, k, 1, b, 0, n, 1, whole, 0, n, m, n, k, 0);
         for (int lo = 0; lo < m; lo += 5) {
             int rows = Math.min(5, m - lo);
-            Gemm.gemm(a, lo * k, k, 1, b, 0, n, 1, split, lo * n, n, rows, n, k, 0);
+            g.gemm(a, lo * k, k, 1, b, 0, n, 1, split, lo * n, n, rows, n, k, 0);
         }
         for (int x = 0; x < whole.length; x++) assertEquals(Float.floatToIntBits(whole[x]), Float.floatToIntBits(split[x]), "element " + x);
     }
 
     /** A packed product must name the matrix that was packed; a gemm in between makes the pack stale. */
-    @Test
-    void packedProductChecksItsMatrix() {
+    @ParameterizedTest
+    @MethodSource("impls")
+    void packedProductChecksItsMatrix(Impl g) {
         float[] a = {1, 2}, b = {3, 4}, other = {3, 4}, c = new float[1];
-        Gemm.pack(b, 0, 1, 1, 2, 1);
-        Gemm.gemmPacked(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0);
+        g.pack(b, 0, 1, 1, 2, 1);
+        g.gemmPacked(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0);
         assertEquals(11f, c[0]);
-        assertThrows(IllegalStateException.class, () -> Gemm.gemmPacked(a, 0, 2, 1, other, 0, 1, 1, c, 0, 1, 1, 1, 2, 0));
-        Gemm.gemm(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0);
-        assertThrows(IllegalStateException.class, () -> Gemm.gemmPacked(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0));
+        assertThrows(IllegalStateException.class, () -> g.gemmPacked(a, 0, 2, 1, other, 0, 1, 1, c, 0, 1, 1, 1, 2, 0));
+        g.gemm(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0);
+        assertThrows(IllegalStateException.class, () -> g.gemmPacked(a, 0, 2, 1, b, 0, 1, 1, c, 0, 1, 1, 1, 2, 0));
     }
 
     private static float[] random(Random rng, int n) {

@@ -1,0 +1,173 @@
+package seq.runtime.model;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Gemm}'s product with Java's Vector API, register-tiled: B is packed in column strips two
+ * vectors wide (each strip row-major over the inner dimension, zero-padded at the right edge), and a
+ * 4 × 2-vector tile of C stays in registers while the inner dimension streams past: per step, two
+ * vector loads of B and four broadcasts of A feed eight fused multiply-adds. Loaded only when the JVM
+ * has the {@code jdk.incubator.vector} module (trainer jars relaunch themselves with it).
+ *
+ * <p>Each C element is {@code C + (a0·b0 + a1·b1 + ...)} with the sum a chain of fused multiply-adds in
+ * order p = 0, 1, ... within each block of {@link #KC} inner rows: the same for any split of rows or
+ * columns across threads.
+ */
+final class VectorGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length(), W = 2 * L;
+    /** Inner rows of B packed per pass of {@link #gemm}. */
+    static final int KC = 256;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private VectorGemm() {}
+
+    private static final class Scratch {
+        float[] panel = new float[0];
+        final float[] tile = new float[4 * W];
+        float[] packed;
+        int off, row, col, k, n;
+
+        void ensure(int kc, int n) {
+            int size = kc * strips(n) * W;
+            if (panel.length < size) panel = new float[size];
+        }
+    }
+
+    private static int strips(int n) {
+        return (n + W - 1) / W;
+    }
+
+    static void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                     float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+        if (m <= 0 || n <= 0) return;
+        Scratch s = SCRATCH.get();
+        s.packed = null;
+        if (k <= 0) {
+            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
+            return;
+        }
+        s.ensure(Math.min(KC, k), n);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            fill(b, bOff + p0 * bRow, bRow, bCol, kc, n, s.panel);
+            product(s, a, aOff + p0 * aCol, aRow, aCol, c, cOff, cRow, m, n, kc, p0 == 0 && accumulate == 0);
+        }
+    }
+
+    static void pack(float[] b, int bOff, int bRow, int bCol, int k, int n) {
+        Scratch s = SCRATCH.get();
+        s.ensure(k, n);
+        fill(b, bOff, bRow, bCol, k, n, s.panel);
+        s.packed = b;
+        s.off = bOff;
+        s.row = bRow;
+        s.col = bCol;
+        s.k = k;
+        s.n = n;
+    }
+
+    static void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
+                           float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+        Scratch s = SCRATCH.get();
+        if (s.packed != b || s.off != bOff || s.row != bRow || s.col != bCol || s.k != k || s.n != n) {
+            throw new IllegalStateException("gemmPacked without a pack of the same matrix on this thread");
+        }
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
+            return;
+        }
+        product(s, a, aOff, aRow, aCol, c, cOff, cRow, m, n, k, accumulate == 0);
+    }
+
+    /** B's rows p below kc, columns below n, into strips of W columns: strip t's row p at (t·kc + p)·W. */
+    private static void fill(float[] b, int at, int bRow, int bCol, int kc, int n, float[] panel) {
+        int strips = strips(n);
+        for (int t = 0; t < strips; t++) {
+            int j0 = t * W, w = Math.min(W, n - j0);
+            int base = t * kc * W;
+            for (int p = 0; p < kc; p++) {
+                int from = at + p * bRow + j0 * bCol, to = base + p * W;
+                if (bCol == 1) {
+                    System.arraycopy(b, from, panel, to, w);
+                } else {
+                    for (int j = 0; j < w; j++) panel[to + j] = b[from + j * bCol];
+                }
+                if (w < W) Arrays.fill(panel, to + w, to + W, 0f);
+            }
+        }
+    }
+
+    /** C (+)= A · panel over the panel's kc inner rows: strip by strip, four rows of C at a time. */
+    private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] c, int cOff, int cRow,
+                                int m, int n, int kc, boolean fresh) {
+        float[] panel = s.panel, tile = s.tile;
+        int strips = strips(n);
+        for (int t = 0; t < strips; t++) {
+            int j0 = t * W, w = Math.min(W, n - j0), base = t * kc * W;
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                four(a, aOff + i * aRow, aRow, aCol, panel, base, kc, tile);
+                for (int r = 0; r < 4; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
+            }
+            for (; i < m; i++) {
+                one(a, aOff + i * aRow, aCol, panel, base, kc, tile);
+                store(tile, 0, c, cOff + i * cRow + j0, w, fresh);
+            }
+        }
+    }
+
+    /** C's row segment = (fresh ? 0 : C) + the tile row's first w sums. */
+    private static void store(float[] tile, int from, float[] c, int at, int w, boolean fresh) {
+        if (fresh) {
+            System.arraycopy(tile, from, c, at, w);
+        } else {
+            for (int j = 0; j < w; j++) c[at + j] += tile[from + j];
+        }
+    }
+
+    /** A 4 × W tile of sums over kc inner rows, written row by row into {@code tile}. */
+    private static void four(float[] a, int at, int aRow, int aCol, float[] panel, int base, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = base + p * W, ap = at + p * aCol;
+            FloatVector b0 = FloatVector.fromArray(S, panel, bp), b1 = FloatVector.fromArray(S, panel, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ap + aRow]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ap + 2 * aRow]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ap + 3 * aRow]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, W);
+        c11.intoArray(tile, W + L);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + L);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + L);
+    }
+
+    private static void one(float[] a, int at, int aCol, float[] panel, int base, int kc, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0; p < kc; p++) {
+            int bp = base + p * W;
+            FloatVector x = FloatVector.broadcast(S, a[at + p * aCol]);
+            c0 = x.fma(FloatVector.fromArray(S, panel, bp), c0);
+            c1 = x.fma(FloatVector.fromArray(S, panel, bp + L), c1);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+    }
+}
