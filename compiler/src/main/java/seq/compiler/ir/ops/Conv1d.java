@@ -1,9 +1,12 @@
 package seq.compiler.ir.ops;
 
 import static seq.compiler.codegen.loops.Loop.*;
+import static seq.compiler.ir.KernelOp.HI;
+import static seq.compiler.ir.KernelOp.LO;
 
 import java.util.ArrayList;
 import java.util.List;
+import seq.compiler.codegen.loops.Gemm;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.Grads;
 import seq.compiler.ir.KernelOp;
@@ -39,6 +42,45 @@ public final class Conv1d {
         return loop("b0", v("B"), loop("t", v("L"), new For("k", i(0), v("K"), perTap)));
     }
 
+    /** The first output step whose tap {@code k} reads inside the input: t·stride + k·dilation − P ≥ 0. */
+    private static Expr tapFrom(Config cfg, Expr k) {
+        return div(add(max(sub(v("P"), mul(k, i(cfg.dilation()))), i(0)), i(cfg.stride() - 1)), i(cfg.stride()));
+    }
+
+    /** One past the last output step whose tap {@code k} reads inside the input (at most L). */
+    private static Expr tapTo(Config cfg, Expr k) {
+        Expr last = sub(add(sub(v("Tin"), i(1)), v("P")), mul(k, i(cfg.dilation())));
+        return min(v("L"), select(cmp(">=", last, i(0)), add(div(last, i(cfg.stride())), i(1)), i(0)));
+    }
+
+    /**
+     * For the JVM forms: {@code a0}, {@code a1}, the output steps whose taps all read inside the input. With
+     * dilation 1 their windows are consecutive rows of x, so the steps [a0, a1) are one matrix product with
+     * inner size K·C (x read in place as its own im2col matrix); with other dilations the range is empty.
+     */
+    private static List<Stmt> interior(Config cfg) {
+        if (cfg.dilation() != 1) return List.of(let("a0", Type.INT, i(0)), let("a1", Type.INT, i(0)));
+        return List.of(let("a0", Type.INT, tapFrom(cfg, i(0))), let("a1", Type.INT, max(v("a0"), tapTo(cfg, sub(v("K"), i(1))))));
+    }
+
+    /** Where x's row for output step {@code t} and tap {@code k} of sample b0 starts. */
+    private static Expr xRow(Config cfg, Expr t, Expr k) {
+        return mul(sub(add(add(mul(v("b0"), v("Tin")), mul(t, i(cfg.stride()))), mul(k, i(cfg.dilation()))), v("P")), v("C"));
+    }
+
+    /**
+     * For each tap k, {@code product} over the output steps it reads inside the input outside [a0, a1): the
+     * steps [tl, min(th, a0)) and [max(tl, a1), th), each called with its first step and its count.
+     */
+    private static Stmt edges(Config cfg, java.util.function.BiFunction<Expr, Expr, Stmt> product) {
+        return loop("k", v("K"),
+            let("tl", Type.INT, tapFrom(cfg, v("k"))),
+            let("th", Type.INT, tapTo(cfg, v("k"))),
+            product.apply(v("tl"), sub(min(v("th"), v("a0")), v("tl"))),
+            let("tr", Type.INT, max(v("tl"), v("a1"))),
+            product.apply(v("tr"), sub(v("th"), v("tr"))));
+    }
+
     private static final Expr X_AT = idx(add(mul(v("b0"), v("Tin")), v("src")), v("C"), v("c"));
     private static final Expr Y_AT = idx(add(mul(v("b0"), v("L")), v("t")), v("F"), v("f"));
     private static final Expr W_AT = idx(add(mul(v("k"), v("C")), v("c")), v("F"), v("f"));
@@ -61,8 +103,20 @@ public final class Conv1d {
         List<Size> ints = List.of(x.shape().get(0), x.shape().get(1), x.shape().get(2), y.shape().get(1), y.last(),
             kernel.shape().get(0));
         List<String> intNames = List.of("B", "Tin", "C", "L", "F", "K");
+        // On the JVM, per sample: the bias, then the taps as matrix products over output steps (y rows t += x rows · W[k]).
+        List<Stmt> perSample = new ArrayList<>();
+        perSample.add(loop("t", v("L"), loop("f", v("F"),
+            store("y", idx(add(mul(v("b0"), v("L")), v("t")), v("F"), v("f")), cfg.bias() ? at("bias", v("f")) : r(0)))));
+        perSample.addAll(interior(cfg));
+        perSample.add(Gemm.call(new Gemm.View("x", xRow(cfg, v("a0"), i(0)), mul(i(cfg.stride()), v("C")), i(1)),
+            new Gemm.View("w", i(0), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), v("a0")), v("F")), v("F"),
+            sub(v("a1"), v("a0")), v("F"), mul(v("K"), v("C")), true));
+        perSample.add(edges(cfg, (t0, count) -> Gemm.call(new Gemm.View("x", xRow(cfg, t0, v("k")), mul(i(cfg.stride()), v("C")), i(1)),
+            new Gemm.View("w", mul(mul(v("k"), v("C")), v("F")), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), t0), v("F")), v("F"),
+            count, v("F"), v("C"), true)));
         return new KernelOp("conv1d", span, ins, List.of(y), names, ints, intNames, body,
-            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0");
+            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0")
+            .withHost(List.of(new For("b0", v(LO), v(HI), perSample)));
     }
 
     /**
@@ -78,8 +132,15 @@ public final class Conv1d {
                 let("acc", Type.REAL, r(0)),
                 loop("f", v("F"), set("acc", add(v("acc"), mul(at("dy", Y_AT), at("w", W_AT))))),
                 addTo("dx", X_AT, v("acc"))))));
+            // On the JVM, per sample and tap: dx rows += dy rows · W[k]ᵀ over the steps the tap reads inside the input.
+            List<Stmt> host = List.of(loop("b0", v(LO), v(HI), loop("k", v("K"),
+                let("tl", Type.INT, tapFrom(cfg, v("k"))),
+                let("th", Type.INT, tapTo(cfg, v("k"))),
+                Gemm.call(new Gemm.View("dy", mul(add(mul(v("b0"), v("L")), v("tl")), v("F")), v("F"), i(1)),
+                    new Gemm.View("w", mul(mul(v("k"), v("C")), v("F")), i(1), v("F")), "dx", xRow(cfg, v("tl"), v("k")),
+                    mul(i(cfg.stride()), v("C")), sub(v("th"), v("tl")), v("C"), v("F"), true))));
             ops.add(new KernelOp("conv1d_dx", span, List.of(kernel, dy), List.of(g.of(x)), List.of("w", "dy", "dx"), ints, intNames,
-                body, null, "b0"));
+                body, null, "b0").withHost(host));
         }
         List<Stmt> perKernelRow = List.of(
             let("k", Type.INT, div(v("kc"), v("C"))),
@@ -89,9 +150,31 @@ public final class Conv1d {
                 new If(new And(cmp(">=", v("src"), i(0)), cmp("<", v("src"), v("Tin"))), List.of(
                     let("xv", Type.REAL, at("x", X_AT)),
                     loop("f", v("F"), addTo("dw", W_AT, mul(v("xv"), at("dy", Y_AT))))), List.of()))));
+        // On the JVM, kernel rows [lo, hi) per sample: the interior steps as one product with x read as its im2col
+        // matrix transposed, then each tap's remaining steps (rows c0..c1 of the tap inside the range).
+        List<Stmt> perSample = new ArrayList<>(interior(cfg));
+        perSample.add(Gemm.call(new Gemm.View("x", add(xRow(cfg, v("a0"), i(0)), v(LO)), i(1), mul(i(cfg.stride()), v("C"))),
+            new Gemm.View("dy", mul(add(mul(v("b0"), v("L")), v("a0")), v("F")), v("F"), i(1)), "dw", mul(v(LO), v("F")), v("F"),
+            sub(v(HI), v(LO)), v("F"), sub(v("a1"), v("a0")), true));
+        perSample.add(loop("k", v("K"),
+            let("c0", Type.INT, max(sub(v(LO), mul(v("k"), v("C"))), i(0))),
+            let("c1", Type.INT, min(sub(v(HI), mul(v("k"), v("C"))), v("C"))),
+            let("tl", Type.INT, tapFrom(cfg, v("k"))),
+            let("th", Type.INT, tapTo(cfg, v("k"))),
+            dwPart(cfg, v("tl"), sub(min(v("th"), v("a0")), v("tl"))),
+            let("tr", Type.INT, max(v("tl"), v("a1"))),
+            dwPart(cfg, v("tr"), sub(v("th"), v("tr")))));
         ops.add(new KernelOp("conv1d_dw", span, List.of(x, dy), List.of(g.of(kernel)), List.of("x", "dy", "dw"), ints, intNames,
-            List.of(let("P", Type.INT, pad(cfg)), new For("kc", i(0), mul(v("K"), v("C")), perKernelRow)), null, "kc"));
+            List.of(let("P", Type.INT, pad(cfg)), new For("kc", i(0), mul(v("K"), v("C")), perKernelRow)), null, "kc")
+            .withHost(List.of(loop("b0", v("B"), perSample.toArray(Stmt[]::new)))));
         if (cfg.bias()) ops.add(ColumnSum.of(dy, g.of(bias), Size.of(0), span));
         return ops;
+    }
+
+    /** dw rows (k, c0..c1) += x's column block over {@code count} steps from {@code t0}, transposed, · dy rows. */
+    private static Stmt dwPart(Config cfg, Expr t0, Expr count) {
+        return Gemm.call(new Gemm.View("x", add(xRow(cfg, t0, v("k")), v("c0")), i(1), mul(i(cfg.stride()), v("C"))),
+            new Gemm.View("dy", mul(add(mul(v("b0"), v("L")), t0), v("F")), v("F"), i(1)), "dw",
+            mul(add(mul(v("k"), v("C")), v("c0")), v("F")), v("F"), sub(v("c1"), v("c0")), v("F"), count, true);
     }
 }
