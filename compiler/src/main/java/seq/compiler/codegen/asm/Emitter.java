@@ -73,6 +73,9 @@ public final class Emitter {
         init.visitEnd();
     }
 
+    /** Where float32 classes take exp and tanh from. */
+    static final String FAST_MATH = "seq/runtime/model/FastMath";
+
     /** The interface the runtime launches device kernels through. */
     public static final String DEVICE_KERNEL = "seq/runtime/device/DeviceKernel";
 
@@ -570,7 +573,8 @@ public final class Emitter {
         }
 
         /**
-         * Math functions compute in double; float32 kernels convert around the call. On a device they
+         * Math functions compute in double; float32 kernels convert around the call, except for exp and tanh,
+         * which they take in float32 from {@link #FAST_MATH}. On a device they
          * are Kernel's float methods (OpenCL's own), and erf an instance helper of the kernel class.
          */
         private Type function(Loop.Fn f) {
@@ -594,6 +598,12 @@ public final class Emitter {
             if (f.name().equals("abs")) {
                 expect(expr(f.args().get(0)), Type.REAL, f);
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "abs", "(" + p.real + ")" + p.real, false);
+                return Type.REAL;
+            }
+            if (p == Precision.F32 && (f.name().equals("exp") || f.name().equals("tanh"))) {
+                // float32's own exp and tanh (seq.runtime.model.FastMath, error bounds tested there).
+                expect(expr(f.args().get(0)), Type.REAL, f);
+                mv.visitMethodInsn(INVOKESTATIC, FAST_MATH, f.name(), "(F)F", false);
                 return Type.REAL;
             }
             for (Expr a : f.args()) {

@@ -1,0 +1,63 @@
+package seq.runtime.model;
+
+/**
+ * float32 exp and tanh for generated float32 model classes, where the gate math of recurrent layers
+ * costs as much as their products: {@code Math.exp} works in double and {@code Math.tanh} is a library
+ * call, while these are a few multiply-adds that HotSpot inlines. Float64 classes (gradient checks) and
+ * OpenCL kernels keep their own exact functions.
+ *
+ * <p>Error bounds, checked by {@code FastMathTest} against {@code Math.exp}/{@code Math.tanh} in double
+ * over a dense sweep: {@link #exp} within 3e-7 relative for inputs in [−87, 88] (results below
+ * float's smallest normal, 1.2e-38, are flushed towards it; above 88.7 the result is clamped at
+ * about 3.4e38 rather than infinity); {@link #tanh} within 3e-7 relative everywhere.
+ */
+public final class FastMath {
+    private FastMath() {}
+
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split in two (Cody and Waite): the high part has few bits, so n · LN2_HI is exact. */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+
+    /**
+     * e^x: x = n·ln2 + r with |r| ≤ ln2/2, e^r from a degree-6 polynomial (the minimax coefficients of
+     * the Cephes library's expf), times 2^n built from its exponent bits.
+     */
+    public static float exp(float x) {
+        float c = Math.min(88.37f, Math.max(-87.33f, x));
+        // n = c·log2(e) rounded to nearest: adding 1.5·2^23 leaves the integer in the low mantissa bits.
+        float shifted = c * LOG2E + ROUND;
+        int k = Float.floatToRawIntBits(shifted) - ROUND_BITS;
+        float n = shifted - ROUND;
+        float r = c - n * LN2_HI - n * LN2_LO;
+        float p = 1.9875691500e-4f;
+        p = p * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        float e = p * (r * r) + r + 1f;
+        return e * Float.intBitsToFloat((k + 127) << 23);
+    }
+
+    /**
+     * tanh x: below |x| = 0.2 its odd Taylor series to x^11 (the next term is under 3e-12 relative there);
+     * above, (1 − e)/(1 + e) with e = e^(−2|x|) ≤ 1, signed, which cannot overflow.
+     */
+    public static float tanh(float x) {
+        float a = Math.abs(x);
+        if (a < 0.2f) {
+            float x2 = x * x;
+            float p = -1382f / 155925f;
+            p = p * x2 + 62f / 2835f;
+            p = p * x2 - 17f / 315f;
+            p = p * x2 + 2f / 15f;
+            p = p * x2 - 1f / 3f;
+            return x + x * x2 * p;
+        }
+        float e = exp(-2f * a);
+        float t = (1f - e) / (1f + e);
+        return x < 0 ? -t : t;
+    }
+}
