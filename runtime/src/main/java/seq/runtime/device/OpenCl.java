@@ -47,15 +47,20 @@ public final class OpenCl implements Executor {
         this.backward = backward;
     }
 
-    /** The first OpenCL GPU, else the first OpenCL CPU device; null, with the reason in {@code why}, when there is none. */
-    static OpenCLDevice find(StringBuilder why) {
+    /**
+     * The first OpenCL GPU, else (with {@code cpu}) the first OpenCL CPU device; null, with the reason in
+     * {@code why}, when there is none.
+     */
+    static OpenCLDevice find(StringBuilder why, boolean cpu) {
         try {
             quietLogger();
             List<OpenCLDevice> gpus = OpenCLDevice.listDevices(Device.TYPE.GPU);
             if (!gpus.isEmpty()) return gpus.get(0);
-            List<OpenCLDevice> cpus = OpenCLDevice.listDevices(Device.TYPE.CPU);
-            if (!cpus.isEmpty()) return cpus.get(0);
-            why.append("no OpenCL platform reports a GPU or CPU device");
+            if (cpu) {
+                List<OpenCLDevice> cpus = OpenCLDevice.listDevices(Device.TYPE.CPU);
+                if (!cpus.isEmpty()) return cpus.get(0);
+            }
+            why.append(cpu ? "no OpenCL platform reports a GPU or CPU device" : "no OpenCL platform reports a GPU");
         } catch (Throwable t) {
             why.append("OpenCL cannot be loaded (").append(t.getClass().getSimpleName())
                 .append(t.getMessage() == null ? "" : ": " + t.getMessage()).append(')');
