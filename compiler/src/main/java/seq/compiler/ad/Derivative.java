@@ -39,6 +39,7 @@ public final class Derivative {
             case "exp" -> times(e, da);
             case "log" -> quotient(da, a);
             case "tanh" -> times(minus(r(1), times(e, e)), da);
+            case "sigmoid" -> times(times(e, minus(r(1), e)), da);
             case "erf" -> times(times(r(2 / Math.sqrt(Math.PI)), fn("exp", neg(times(a, a)))), da);
             case "sqrt" -> quotient(da, times(r(2), e));
             case "abs" -> select(cmp(">=", a, r(0)), da, negate(da));

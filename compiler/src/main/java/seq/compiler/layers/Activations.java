@@ -65,11 +65,8 @@ public final class Activations {
         };
     }
 
-    /**
-     * The logistic function in the form that cannot overflow on either side: exp is only ever taken of
-     * a non-positive number, so neither the value nor its symbolic derivative meets inf / inf.
-     */
+    /** The logistic function, a primitive of the loop language (see Functions.SIGMOID and FastMath.sigmoid). */
     static Expr sigmoid(Expr x) {
-        return select(cmp(">=", x, r(0)), div(r(1), add(r(1), fn("exp", neg(x)))), div(fn("exp", x), add(r(1), fn("exp", x))));
+        return fn("sigmoid", x);
     }
 }

@@ -9,7 +9,8 @@ package seq.runtime.model;
  * <p>Error bounds, checked by {@code FastMathTest} against {@code Math.exp}/{@code Math.tanh} in double
  * over a dense sweep: {@link #exp} within 3e-7 relative for inputs in [−87, 88] (results below
  * float's smallest normal, 1.2e-38, are flushed towards it; above 88.7 the result is clamped at
- * about 3.4e38 rather than infinity); {@link #tanh} within 3e-7 relative everywhere.
+ * about 3.4e38 rather than infinity); {@link #tanh} within 3e-7 relative everywhere; {@link #sigmoid}
+ * within 3e-7 relative where its value is above 1e-37.
  */
 public final class FastMath {
     private FastMath() {}
@@ -39,6 +40,14 @@ public final class FastMath {
         p = p * r + 5.0000001201e-1f;
         float e = p * (r * r) + r + 1f;
         return e * Float.intBitsToFloat((k + 127) << 23);
+    }
+
+    /**
+     * The logistic function 1 / (1 + e^−x), without a branch: {@link #exp}'s clamping keeps e^−x finite, so
+     * large negative x gives a tiny positive number, not NaN.
+     */
+    public static float sigmoid(float x) {
+        return 1f / (1f + exp(-x));
     }
 
     /**

@@ -51,4 +51,15 @@ class FastMathTest {
         assertEquals(-1f, FastMath.tanh(-50f));
         assertEquals(0f, FastMath.tanh(0f));
     }
+
+    @Test
+    void sigmoidWithinThreeTenMillionthsRelative() {
+        java.util.function.DoubleUnaryOperator exact = x -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+        double err = worst(exact, x -> FastMath.sigmoid((float) x), -85, 40, 2_000_000);
+        assertTrue(err < 3e-7, "sigmoid: worst relative error " + err);
+        assertEquals(0.5f, FastMath.sigmoid(0f));
+        assertEquals(1f, FastMath.sigmoid(100f));
+        float far = FastMath.sigmoid(-1000f);
+        assertTrue(far >= 0 && far < 1e-37f, "sigmoid(-1000) = " + far);
+    }
 }

@@ -55,6 +55,7 @@ public final class Emitter {
         for (Loop.Kernel k : Gemm.ALL) byName.put(k.name(), k);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
         new MethodEmitter(cw, internalName, Functions.ERF, byName).emit();
+        if (p == Precision.F64) new MethodEmitter(cw, internalName, Functions.SIGMOID, byName).emit();
         // float32 classes call the runtime's blocked product instead (see Gemm).
         if (p == Precision.F64) for (Loop.Kernel k : Gemm.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
         emitTanh(cw);
@@ -101,9 +102,10 @@ public final class Emitter {
         emitConstructor(cw, "com/aparapi/Kernel");
         Map<String, Loop.Kernel> none = Map.of();
         new MethodEmitter(cw, internalName, new Loop.Kernel("run", List.of(), run, true), none, fields, true).emit();
-        Loop.Kernel erf = Functions.ERF;
-        new MethodEmitter(cw, internalName, new Loop.Kernel(erf.name(), erf.params(), erf.body(), true, erf.returns()), none, Map.of(), true)
-            .emit();
+        for (Loop.Kernel f : List.of(Functions.ERF, Functions.SIGMOID)) {
+            new MethodEmitter(cw, internalName, new Loop.Kernel(f.name(), f.params(), f.body(), true, f.returns()), none, Map.of(), true)
+                .emit();
+        }
         List<Stmt> bind = new ArrayList<>();
         buffers.forEach((field, index) -> bind.add(Loop.set(field, Loop.at("$b", Loop.i(index)))));
         bind.add(Loop.set(dims, Loop.v("$dims")));
@@ -574,7 +576,7 @@ public final class Emitter {
 
         /**
          * Math functions compute in double; float32 kernels convert around the call, except for exp and tanh,
-         * which they take in float32 from {@link #FAST_MATH}. On a device they
+         * which they take in float32 from {@link #FAST_MATH}, as the logistic function sigmoid. On a device they
          * are Kernel's float methods (OpenCL's own), and erf an instance helper of the kernel class.
          */
         private Type function(Loop.Fn f) {
@@ -587,12 +589,13 @@ public final class Emitter {
                 mv.visitVarInsn(ALOAD, 0);
                 for (Expr a : f.args()) expect(expr(a), Type.REAL, f);
                 String desc = "(" + "F".repeat(f.args().size()) + ")F";
-                mv.visitMethodInsn(INVOKEVIRTUAL, f.name().equals("erf") ? owner : "com/aparapi/Kernel", f.name(), desc, false);
+                boolean own = f.name().equals("erf") || f.name().equals("sigmoid");
+                mv.visitMethodInsn(INVOKEVIRTUAL, own ? owner : "com/aparapi/Kernel", f.name(), desc, false);
                 return Type.REAL;
             }
-            if (f.name().equals("erf")) {
+            if (f.name().equals("erf") || f.name().equals("sigmoid") && p == Precision.F64) {
                 expect(expr(f.args().get(0)), Type.REAL, f);
-                mv.visitMethodInsn(INVOKESTATIC, owner, "erf", "(" + p.real + ")" + p.real, false);
+                mv.visitMethodInsn(INVOKESTATIC, owner, f.name(), "(" + p.real + ")" + p.real, false);
                 return Type.REAL;
             }
             if (f.name().equals("abs")) {
@@ -600,8 +603,8 @@ public final class Emitter {
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "abs", "(" + p.real + ")" + p.real, false);
                 return Type.REAL;
             }
-            if (p == Precision.F32 && (f.name().equals("exp") || f.name().equals("tanh"))) {
-                // float32's own exp and tanh (seq.runtime.model.FastMath, error bounds tested there).
+            if (p == Precision.F32 && (f.name().equals("exp") || f.name().equals("tanh") || f.name().equals("sigmoid"))) {
+                // float32's own exp, tanh and sigmoid (seq.runtime.model.FastMath, error bounds tested there).
                 expect(expr(f.args().get(0)), Type.REAL, f);
                 mv.visitMethodInsn(INVOKESTATIC, FAST_MATH, f.name(), "(F)F", false);
                 return Type.REAL;

@@ -29,4 +29,12 @@ final class Functions {
                 set("f", add(v("a"), div(mul(r(0.5), real(sub(i(60), v("k")))), v("f"))))),
             set("result", sub(r(1), div(fn("exp", neg(mul(v("a"), v("a")))), mul(r(Math.sqrt(Math.PI)), v("f"))))))),
         new Return(select(cmp("<", v("x"), r(0)), neg(v("result")), v("result")))), false, Type.REAL);
+
+    /**
+     * The logistic function in the form that cannot overflow on either side (exp only of a non-positive
+     * number): float64 classes and device kernels call it; float32 classes take FastMath's.
+     */
+    static final Loop.Kernel SIGMOID = new Loop.Kernel("sigmoid", List.of(p("x", Type.REAL)), List.of(
+        new Return(select(cmp(">=", v("x"), r(0)), div(r(1), add(r(1), fn("exp", neg(v("x"))))),
+            div(fn("exp", v("x")), add(r(1), fn("exp", v("x"))))))), false, Type.REAL);
 }
