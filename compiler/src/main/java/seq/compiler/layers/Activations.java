@@ -53,6 +53,11 @@ public final class Activations {
      * (1 − y²) and linear (1), which saves recomputing the function; otherwise the symbolic derivative
      * in z.
      */
+    /** Whether {@link #slope} of this activation needs only its value y. */
+    public static boolean slopeFromValue(String name) {
+        return List.of("sigmoid", "tanh", "linear", "None").contains(name);
+    }
+
     public static BinaryOperator<Expr> slope(String name) {
         return switch (name) {
             case "sigmoid" -> (z, y) -> mul(y, sub(r(1), y));

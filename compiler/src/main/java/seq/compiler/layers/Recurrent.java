@@ -50,7 +50,8 @@ public abstract class Recurrent extends LayerKind {
             throw new Lowering.NotLowered("`" + layer.kind().name() + "` layers with a `softmax` activation");
         }
         return new Recurrence.Config(layer.args().bool("return_sequences"), backwards, bias, Activations.math(activation),
-            Activations.math(recurrent), Activations.slope(activation), Activations.slope(recurrent));
+            Activations.math(recurrent), Activations.slope(activation), Activations.slope(recurrent),
+            Activations.slopeFromValue(activation) && Activations.slopeFromValue(recurrent));
     }
 
     /** [batch, steps, units] with return_sequences, else [batch, units]. */

@@ -102,21 +102,21 @@ final class VectorGemm {
         }
     }
 
-    /** C (+)= A · panel over the panel's kc inner rows: strip by strip, four rows of C at a time. */
+    /**
+     * C (+)= A · panel over the panel's kc inner rows: strip by strip, four rows of C at a time; a last block
+     * of fewer rows repeats its last row in the tile and stores only its own rows (one hot code path).
+     */
     private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] c, int cOff, int cRow,
                                 int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
         int strips = strips(n);
         for (int t = 0; t < strips; t++) {
             int j0 = t * W, w = Math.min(W, n - j0), base = t * kc * W;
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                four(a, aOff + i * aRow, aRow, aCol, panel, base, kc, tile);
-                for (int r = 0; r < 4; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
-            }
-            for (; i < m; i++) {
-                one(a, aOff + i * aRow, aCol, panel, base, kc, tile);
-                store(tile, 0, c, cOff + i * cRow + j0, w, fresh);
+            for (int i = 0; i < m; i += 4) {
+                int rows = Math.min(4, m - i), at = aOff + i * aRow;
+                four(a, at, at + Math.min(1, rows - 1) * aRow, at + Math.min(2, rows - 1) * aRow, at + Math.min(3, rows - 1) * aRow,
+                    aCol, panel, base, kc, tile);
+                for (int r = 0; r < rows; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
             }
         }
     }
@@ -130,22 +130,22 @@ final class VectorGemm {
         }
     }
 
-    /** A 4 × W tile of sums over kc inner rows, written row by row into {@code tile}. */
-    private static void four(float[] a, int at, int aRow, int aCol, float[] panel, int base, int kc, float[] tile) {
+    /** A 4 × W tile of sums over kc inner rows, from the A rows at a0..a3, written row by row into {@code tile}. */
+    private static void four(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] panel, int base, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = base + p * W, ap = at + p * aCol;
+            int bp = base + p * W, ap = p * aCol;
             FloatVector b0 = FloatVector.fromArray(S, panel, bp), b1 = FloatVector.fromArray(S, panel, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ap + aRow]);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ap + 2 * aRow]);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ap + 3 * aRow]);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
@@ -157,17 +157,5 @@ final class VectorGemm {
         c21.intoArray(tile, 2 * W + L);
         c30.intoArray(tile, 3 * W);
         c31.intoArray(tile, 3 * W + L);
-    }
-
-    private static void one(float[] a, int at, int aCol, float[] panel, int base, int kc, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int p = 0; p < kc; p++) {
-            int bp = base + p * W;
-            FloatVector x = FloatVector.broadcast(S, a[at + p * aCol]);
-            c0 = x.fma(FloatVector.fromArray(S, panel, bp), c0);
-            c1 = x.fma(FloatVector.fromArray(S, panel, bp + L), c1);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, L);
     }
 }

@@ -23,13 +23,16 @@ import seq.compiler.types.Size;
 public final class Lstm {
     private Lstm() {}
 
-    /** What the forward op saves for its backward op, and the backward op's per-sample scratch rows. */
+    /**
+     * What the forward op saves for its backward op (z: the gates' pre-activations, or their activations
+     * when {@link Config#valueSlopes}), and the backward op's per-sample scratch rows.
+     */
     public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc) {}
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
         Stmt start = startStep(cfg, "zs", "b");
-        Stmt gates = loop("q", v("U"),
+        List<Stmt> perUnit = new ArrayList<>(List.of(
             let("ig", Type.REAL, cfg.recurrentActivation().apply(at("zs", add(Z_ROW, v("q"))))),
             let("fg", Type.REAL, cfg.recurrentActivation().apply(at("zs", add(Z_ROW, add(v("U"), v("q")))))),
             let("gg", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, add(mul(i(2), v("U")), v("q")))))),
@@ -39,7 +42,16 @@ public final class Lstm {
             store("cs", idx(ROW, v("U"), v("q")), v("cv")),
             let("hv", Type.REAL, mul(v("og"), cfg.activation().apply(v("cv")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
-            output(cfg, v("hv")));
+            output(cfg, v("hv"))));
+        if (cfg.valueSlopes()) {
+            // The slopes need only the activations: z's rows keep those for the backward pass instead.
+            perUnit.addAll(List.of(
+                store("zs", add(Z_ROW, v("q")), v("ig")),
+                store("zs", add(Z_ROW, add(v("U"), v("q"))), v("fg")),
+                store("zs", add(Z_ROW, add(mul(i(2), v("U")), v("q"))), v("gg")),
+                store("zs", add(Z_ROW, add(mul(i(3), v("U")), v("q"))), v("og"))));
+        }
+        Stmt gates = new For("q", i(0), v("U"), perUnit);
         List<Stmt> step = List.of(start,
             when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)), gates);
         Arrays arrays = Arrays.cell(saved.xw(), recurrent);
@@ -56,15 +68,17 @@ public final class Lstm {
         UnaryOperator<Expr> act = cfg.activation(), rec = cfg.recurrentActivation();
         BinaryOperator<Expr> slopeAct = cfg.activationSlope(), slopeRec = cfg.recurrentSlope();
         // Each gate's activation once, and the slopes from those values where the activation allows.
+        // The forward pass kept the gates' activations in z's rows when their slopes need nothing else.
+        UnaryOperator<Expr> kept = z -> z;
         Stmt gates = loop("q", v("U"),
             let("zi", Type.REAL, at("zs", add(Z_ROW, v("q")))),
             let("zf", Type.REAL, at("zs", add(Z_ROW, add(v("U"), v("q"))))),
             let("zg", Type.REAL, at("zs", add(Z_ROW, add(mul(i(2), v("U")), v("q"))))),
             let("zo", Type.REAL, at("zs", add(Z_ROW, add(mul(i(3), v("U")), v("q"))))),
-            let("ia", Type.REAL, rec.apply(v("zi"))),
-            let("fa", Type.REAL, rec.apply(v("zf"))),
-            let("ga", Type.REAL, act.apply(v("zg"))),
-            let("oa", Type.REAL, rec.apply(v("zo"))),
+            let("ia", Type.REAL, (cfg.valueSlopes() ? kept : rec).apply(v("zi"))),
+            let("fa", Type.REAL, (cfg.valueSlopes() ? kept : rec).apply(v("zf"))),
+            let("ga", Type.REAL, (cfg.valueSlopes() ? kept : act).apply(v("zg"))),
+            let("oa", Type.REAL, (cfg.valueSlopes() ? kept : rec).apply(v("zo"))),
             let("cv", Type.REAL, at("cs", idx(ROW, v("U"), v("q")))),
             let("ca", Type.REAL, act.apply(v("cv"))),
             let("cprev", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, v("U"), v("q"))), r(0))),

@@ -38,11 +38,12 @@ public final class Recurrence {
 
     /**
      * Flags and activations of one recurrent layer (SimpleRNN ignores the recurrent activation), with each
-     * activation's slope as a function of its input z and its value y.
+     * activation's slope as a function of its input z and its value y; {@code valueSlopes} when both slopes
+     * need only y (sigmoid, tanh, linear), so a forward pass may keep the activations instead of z.
      */
     public record Config(boolean returnSequences, boolean goBackwards, boolean bias,
                          UnaryOperator<Expr> activation, UnaryOperator<Expr> recurrentActivation,
-                         BinaryOperator<Expr> activationSlope, BinaryOperator<Expr> recurrentSlope) {}
+                         BinaryOperator<Expr> activationSlope, BinaryOperator<Expr> recurrentSlope, boolean valueSlopes) {}
 
     /** The (batch, step) row of the saved tensors, the row before it, and the input row the step reads. */
     static final Expr ROW = add(mul(v("b0"), v("T")), v("s"));
