@@ -13,6 +13,7 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import seq.compiler.codegen.loops.Gemm;
 import seq.compiler.codegen.loops.Loop;
+import seq.compiler.codegen.loops.RowOps;
 import seq.compiler.codegen.loops.Loop.Expr;
 import seq.compiler.codegen.loops.Loop.Stmt;
 import seq.compiler.codegen.loops.Loop.Type;
@@ -53,11 +54,15 @@ public final class Emitter {
         Map<String, Loop.Kernel> byName = new HashMap<>();
         for (Loop.Kernel k : kernels) byName.put(k.name(), k);
         for (Loop.Kernel k : Gemm.ALL) byName.put(k.name(), k);
+        for (Loop.Kernel k : RowOps.ALL) byName.put(k.name(), k);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
         new MethodEmitter(cw, internalName, Functions.ERF, byName).emit();
         if (p == Precision.F64) new MethodEmitter(cw, internalName, Functions.SIGMOID, byName).emit();
-        // float32 classes call the runtime's blocked product instead (see Gemm).
-        if (p == Precision.F64) for (Loop.Kernel k : Gemm.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
+        // float32 classes call the runtime's blocked product and vectorised rows instead (see Gemm, RowOps).
+        if (p == Precision.F64) {
+            for (Loop.Kernel k : Gemm.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
+            for (Loop.Kernel k : RowOps.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
+        }
         emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
@@ -352,7 +357,8 @@ public final class Emitter {
                 Loop.Kernel callee = kernels.get(c.kernel());
                 if (callee == null || callee.instance()) throw new IllegalStateException("no static kernel " + c.kernel());
                 for (int a = 0; a < c.args().size(); a++) expect(expr(c.args().get(a)), callee.params().get(a).type(), c);
-                String target = Gemm.ALL.contains(callee) && p == Precision.F32 ? Gemm.RUNTIME : owner;
+                String target = p == Precision.F64 ? owner : Gemm.ALL.contains(callee) ? Gemm.RUNTIME
+                    : RowOps.ALL.contains(callee) ? RowOps.RUNTIME : owner;
                 mv.visitMethodInsn(INVOKESTATIC, target, callee.name(), methodDescriptor(callee), false);
             }
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
+import seq.compiler.codegen.loops.RowOps;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.Grads;
 import seq.compiler.ir.Op;
@@ -60,7 +61,37 @@ public final class Lstm {
         List<Size> ints = ints(x, units, 4);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
             arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g))
-                .withHost(forwardHost(cfg, List.of(start), "zs", List.of(gates))));
+                .withHost(forwardHost(cfg, List.of(start), "zs", hostGates(cfg, gates))));
+    }
+
+    /**
+     * The JVM form's gates for one sample and step: with sigmoid, tanh or linear activations, each gate
+     * block's activations applied a row at a time (vectorised; see {@link RowOps}), and tanh(c) likewise
+     * through h's row; otherwise {@code gates}, unit by unit.
+     */
+    private static List<Stmt> hostGates(Config cfg, Stmt gates) {
+        Expr u = v("U"), hRow = idx(ROW, u, i(0));
+        List<Stmt> inputForget = RowOps.apply(cfg.recurrentActivation(), "zs", Z_ROW, mul(i(2), u));
+        List<Stmt> cell = RowOps.apply(cfg.activation(), "zs", add(Z_ROW, mul(i(2), u)), u);
+        List<Stmt> out = RowOps.apply(cfg.recurrentActivation(), "zs", add(Z_ROW, mul(i(3), u)), u);
+        List<Stmt> state = RowOps.apply(cfg.activation(), "hs", hRow, u);
+        if (inputForget == null || cell == null || out == null || state == null) return List.of(gates);
+        List<Stmt> all = new ArrayList<>(inputForget);
+        all.addAll(cell);
+        all.addAll(out);
+        // c_t = f·c_{t-1} + i·g, kept in c's row and copied to h's row, which the activation then takes in place.
+        all.add(loop("q", u,
+            let("cp", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, u, v("q"))), r(0))),
+            let("cn", Type.REAL, add(mul(at("zs", add(Z_ROW, add(u, v("q")))), v("cp")),
+                mul(at("zs", add(Z_ROW, v("q"))), at("zs", add(Z_ROW, add(mul(i(2), u), v("q"))))))),
+            store("cs", idx(ROW, u, v("q")), v("cn")),
+            store("hs", idx(ROW, u, v("q")), v("cn"))));
+        all.addAll(state);
+        all.add(loop("q", u,
+            let("hn", Type.REAL, mul(at("zs", add(Z_ROW, add(mul(i(3), u), v("q")))), at("hs", idx(ROW, u, v("q"))))),
+            store("hs", idx(ROW, u, v("q")), v("hn")),
+            output(cfg, v("hn"))));
+        return all;
     }
 
     private static List<Op> backward(Value x, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
