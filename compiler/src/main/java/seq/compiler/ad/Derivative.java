@@ -28,7 +28,8 @@ public final class Derivative {
                 case '*' -> plus(times(da, c), times(a, dc));
                 case '/' -> isZero(dc) ? quotient(da, c) : quotient(minus(times(da, c), times(a, dc)), times(c, c));
                 case '<' -> select(cmp("<=", a, c), da, dc);
-                case '>' -> select(cmp(">=", a, c), da, dc);
+                // max(a, 0) with da = 1, as in relu: the step function, which runs without a branch.
+                case '>' -> isZero(c) && isOne(da) && isZero(dc) ? fn("step", a) : select(cmp(">=", a, c), da, dc);
                 default -> throw new IllegalArgumentException("no derivative for " + b.op());
             };
         }
@@ -40,6 +41,7 @@ public final class Derivative {
             case "log" -> quotient(da, a);
             case "tanh" -> times(minus(r(1), times(e, e)), da);
             case "sigmoid" -> times(times(e, minus(r(1), e)), da);
+            case "step" -> r(0);
             case "erf" -> times(times(r(2 / Math.sqrt(Math.PI)), fn("exp", neg(times(a, a)))), da);
             case "sqrt" -> quotient(da, times(r(2), e));
             case "abs" -> select(cmp(">=", a, r(0)), da, negate(da));

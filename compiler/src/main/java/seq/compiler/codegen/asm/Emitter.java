@@ -107,7 +107,7 @@ public final class Emitter {
         emitConstructor(cw, "com/aparapi/Kernel");
         Map<String, Loop.Kernel> none = Map.of();
         new MethodEmitter(cw, internalName, new Loop.Kernel("run", List.of(), run, true), none, fields, true).emit();
-        for (Loop.Kernel f : List.of(Functions.ERF, Functions.SIGMOID)) {
+        for (Loop.Kernel f : List.of(Functions.ERF, Functions.SIGMOID, Functions.STEP)) {
             new MethodEmitter(cw, internalName, new Loop.Kernel(f.name(), f.params(), f.body(), true, f.returns()), none, Map.of(), true)
                 .emit();
         }
@@ -595,13 +595,32 @@ public final class Emitter {
                 mv.visitVarInsn(ALOAD, 0);
                 for (Expr a : f.args()) expect(expr(a), Type.REAL, f);
                 String desc = "(" + "F".repeat(f.args().size()) + ")F";
-                boolean own = f.name().equals("erf") || f.name().equals("sigmoid");
+                boolean own = f.name().equals("erf") || f.name().equals("sigmoid") || f.name().equals("step");
                 mv.visitMethodInsn(INVOKEVIRTUAL, own ? owner : "com/aparapi/Kernel", f.name(), desc, false);
                 return Type.REAL;
             }
             if (f.name().equals("erf") || f.name().equals("sigmoid") && p == Precision.F64) {
                 expect(expr(f.args().get(0)), Type.REAL, f);
                 mv.visitMethodInsn(INVOKESTATIC, owner, f.name(), "(" + p.real + ")" + p.real, false);
+                return Type.REAL;
+            }
+            if (f.name().equals("step")) {
+                // 0.5 + 0.5 · copySign(1, x): no branch, so loops over it vectorise (and never mispredict).
+                if (p == Precision.F32) mv.visitLdcInsn(1f);
+                else mv.visitInsn(DCONST_1);
+                expect(expr(f.args().get(0)), Type.REAL, f);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "copySign", "(" + p.real + p.real + ")" + p.real, false);
+                if (p == Precision.F32) {
+                    mv.visitLdcInsn(0.5f);
+                    mv.visitInsn(FMUL);
+                    mv.visitLdcInsn(0.5f);
+                    mv.visitInsn(FADD);
+                } else {
+                    mv.visitLdcInsn(0.5);
+                    mv.visitInsn(DMUL);
+                    mv.visitLdcInsn(0.5);
+                    mv.visitInsn(DADD);
+                }
                 return Type.REAL;
             }
             if (f.name().equals("abs")) {

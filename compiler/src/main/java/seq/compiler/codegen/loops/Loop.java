@@ -25,7 +25,10 @@ public final class Loop {
     /** Arithmetic on two ints or two reals: {@code + - * /}, {@code %} on ints, {@code <}/{@code >} for min/max. */
     public record Bin(char op, Expr a, Expr b) implements Expr {}
     public record Neg(Expr a) implements Expr {}
-    /** java.lang.Math functions on reals: exp, log, tanh, sqrt, abs, pow, floor. */
+    /**
+     * Functions on reals: java.lang.Math's exp, log, tanh, sqrt, abs, pow, floor; erf; sigmoid; and step
+     * (1 for x ≥ +0, else 0: the slope of max(x, 0)).
+     */
     public record Fn(String name, List<Expr> args) implements Expr {}
     /** A comparison of two ints or two reals: {@code < <= > >= == !=}. */
     public record Cmp(String op, Expr a, Expr b) implements Expr {}

@@ -104,4 +104,25 @@ class EmitterTest {
             assertEquals(row[1], a[0], 1e-12, "erf(" + row[0] + ")");
         }
     }
+
+    /** step(x): 1 from +0 up, 0 below (and at −0), in both precisions; and sigmoid in float64 at its two branches. */
+    @Test void stepAndSigmoidInBothPrecisions() throws Exception {
+        Loop.Kernel k = new Loop.Kernel("fns", List.of(p("x", Type.REAL_ARRAY)), List.of(loop("i", i(3),
+            store("x", add(i(3), v("i")), fn("step", at("x", v("i")))),
+            store("x", add(i(6), v("i")), fn("sigmoid", at("x", v("i")))))));
+        double[] in = {2.5, 0, -1e-30};
+        double[] d = new double[9];
+        System.arraycopy(in, 0, d, 0, 3);
+        load(Emitter.Precision.F64, k).getMethod("fns", double[].class).invoke(null, (Object) d);
+        float[] f = new float[9];
+        for (int j = 0; j < 3; j++) f[j] = (float) in[j];
+        load(Emitter.Precision.F32, k).getMethod("fns", float[].class).invoke(null, (Object) f);
+        for (int j = 0; j < 3; j++) {
+            double step = in[j] >= 0 ? 1 : 0, sigmoid = 1 / (1 + Math.exp(-in[j]));
+            assertEquals(step, d[3 + j], 0, "step(" + in[j] + ")");
+            assertEquals(step, f[3 + j], 0, "float step(" + in[j] + ")");
+            assertEquals(sigmoid, d[6 + j], 1e-15, "sigmoid(" + in[j] + ")");
+            assertEquals(sigmoid, f[6 + j], 3e-7, "float sigmoid(" + in[j] + ")");
+        }
+    }
 }
