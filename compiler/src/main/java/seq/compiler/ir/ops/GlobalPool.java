@@ -15,11 +15,15 @@ public final class GlobalPool {
     private static final Expr X_AT = idx(add(mul(v("b0"), v("T")), v("t")), v("C"), v("c"));
     private static final Expr Y_AT = idx(v("b0"), v("C"), v("c"));
 
+    /**
+     * Both pools and their gradients are data-parallel over samples (each writes only its own rows): split
+     * across threads on the JVM, one work item per sample on a device.
+     */
     public static Op max(Value x, Value y, Span span) {
-        List<Stmt> body = List.of(loop("b0", v("B"), loop("c", v("C"),
-            let("top", Type.REAL, at("x", idx(mul(v("b0"), v("T")), v("C"), v("c")))),
-            loop("t", v("T"), set("top", seq.compiler.codegen.loops.Loop.max(v("top"), at("x", X_AT)))),
-            store("y", Y_AT, v("top")))));
+        // The running maximum of each channel, step by step: rows of x in order, channels innermost.
+        List<Stmt> body = List.of(loop("b0", v("B"),
+            loop("c", v("C"), store("y", Y_AT, at("x", idx(mul(v("b0"), v("T")), v("C"), v("c"))))),
+            loop("t", i(1), v("T"), loop("c", v("C"), store("y", Y_AT, seq.compiler.codegen.loops.Loop.max(at("y", Y_AT), at("x", X_AT)))))));
         return new KernelOp("global_max", span, List.of(x), List.of(y), List.of("x", "y"), ints(x), NAMES, body, g -> {
             if (g.of(x) == null) return List.of();
             // The gradient goes to the first step holding the maximum, as the forward pass picked it.
@@ -29,8 +33,8 @@ public final class GlobalPool {
                     set("best", v("t")))),
                 addTo("dx", idx(add(mul(v("b0"), v("T")), v("best")), v("C"), v("c")), at("dy", Y_AT)))));
             return List.of(new KernelOp("global_max_d", span, List.of(x, g.of(y)), List.of(g.of(x)), List.of("x", "dy", "dx"),
-                ints(x), NAMES, back, null));
-        });
+                ints(x), NAMES, back, null, "b0"));
+        }, "b0");
     }
 
     public static Op average(Value x, Value y, Span span) {
@@ -44,8 +48,8 @@ public final class GlobalPool {
                 let("share", Type.REAL, div(at("dy", Y_AT), real(v("T")))),
                 loop("t", v("T"), addTo("dx", X_AT, v("share"))))));
             return List.of(new KernelOp("global_average_d", span, List.of(g.of(y)), List.of(g.of(x)), List.of("dy", "dx"),
-                ints(x), NAMES, back, null));
-        });
+                ints(x), NAMES, back, null, "b0"));
+        }, "b0");
     }
 
     private static final List<String> NAMES = List.of("B", "T", "C");
