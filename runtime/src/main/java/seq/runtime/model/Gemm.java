@@ -18,7 +18,35 @@ public final class Gemm {
     public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
         && !"false".equals(System.getProperty("seq.vector"));
 
+    static {
+        if (VECTOR) {
+            Thread warm = new Thread(Gemm::warmUp, "seq-vector-warm-up");
+            warm.setDaemon(true);
+            warm.setPriority(Thread.MIN_PRIORITY);
+            warm.start();
+        }
+    }
+
     private Gemm() {}
+
+    /**
+     * Runs the Vector API kernels on small dummy rows until HotSpot has compiled them. Until it has, every
+     * vector operation is an allocated object and a hundred times slower than plain loops; a product that a
+     * model calls rarely (a small Dense layer, when the device takes the rest) would never get that far on
+     * its own. In the background, once per JVM: a thousand small calls of each.
+     */
+    private static void warmUp() {
+        float[] a = new float[16 * 64], b = new float[64 * 48], c = new float[16 * 48];
+        for (int i = 0; i < a.length; i++) a[i] = (i % 7) * 0.1f;
+        for (int i = 0; i < b.length; i++) b[i] = (i % 5) * 0.1f;
+        for (int r = 0; r < 1000; r++) {
+            VectorGemm.gemm(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 16, 48, 64, r & 1);
+            VectorGemm.pack(b, 0, 48, 1, 64, 48);
+            VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, 1);
+            VectorRows.sigmoid(c, 0, 48);
+            VectorRows.tanh(c, 0, 40);
+        }
+    }
 
     /**
      * {@code C[i, j] = sum_p A[i, p] · B[p, j]} (or {@code +=} with {@code accumulate} ≠ 0) for i below m,
