@@ -20,6 +20,8 @@ final class VectorGemm {
     private static final int L = S.length(), W = 2 * L;
     /** Inner rows of B packed per pass of {@link #gemm}. */
     static final int KC = 256;
+    /** Below this many rows of C, {@link #gemm} reads B's whole strips in place instead of packing them. */
+    static final int DIRECT_ROWS = 64;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -51,17 +53,21 @@ final class VectorGemm {
             return;
         }
         s.ensure(Math.min(KC, k), n);
+        // With few rows of C, a packed panel is used too little to pay for the copy: whole strips of a B whose
+        // rows are contiguous are read in place, and only a last, partial strip is packed (zero-padded).
+        boolean direct = bCol == 1 && m < DIRECT_ROWS;
         for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            fill(b, bOff + p0 * bRow, bRow, bCol, kc, n, s.panel);
-            product(s, a, aOff + p0 * aCol, aRow, aCol, c, cOff, cRow, m, n, kc, p0 == 0 && accumulate == 0);
+            int kc = Math.min(KC, k - p0), at = bOff + p0 * bRow;
+            for (int t = direct ? n / W : 0; t < strips(n); t++) fillStrip(b, at, bRow, bCol, kc, n, t, s.panel);
+            product(s, a, aOff + p0 * aCol, aRow, aCol, direct ? b : null, at, bRow, c, cOff, cRow, m, n, kc,
+                p0 == 0 && accumulate == 0);
         }
     }
 
     static void pack(float[] b, int bOff, int bRow, int bCol, int k, int n) {
         Scratch s = SCRATCH.get();
         s.ensure(k, n);
-        fill(b, bOff, bRow, bCol, k, n, s.panel);
+        for (int t = 0; t < strips(n); t++) fillStrip(b, bOff, bRow, bCol, k, n, t, s.panel);
         s.packed = b;
         s.off = bOff;
         s.row = bRow;
@@ -81,41 +87,43 @@ final class VectorGemm {
             if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
             return;
         }
-        product(s, a, aOff, aRow, aCol, c, cOff, cRow, m, n, k, accumulate == 0);
+        product(s, a, aOff, aRow, aCol, null, 0, 0, c, cOff, cRow, m, n, k, accumulate == 0);
     }
 
-    /** B's rows p below kc, columns below n, into strips of W columns: strip t's row p at (t·kc + p)·W. */
-    private static void fill(float[] b, int at, int bRow, int bCol, int kc, int n, float[] panel) {
-        int strips = strips(n);
-        for (int t = 0; t < strips; t++) {
-            int j0 = t * W, w = Math.min(W, n - j0);
-            int base = t * kc * W;
-            for (int p = 0; p < kc; p++) {
-                int from = at + p * bRow + j0 * bCol, to = base + p * W;
-                if (bCol == 1) {
-                    System.arraycopy(b, from, panel, to, w);
-                } else {
-                    for (int j = 0; j < w; j++) panel[to + j] = b[from + j * bCol];
-                }
-                if (w < W) Arrays.fill(panel, to + w, to + W, 0f);
+    /** Strip t of B (rows p below kc, columns [t·W, t·W + W) below n) into the panel, at (t·kc + p)·W, zero-padded. */
+    private static void fillStrip(float[] b, int at, int bRow, int bCol, int kc, int n, int t, float[] panel) {
+        int j0 = t * W, w = Math.min(W, n - j0);
+        int base = t * kc * W;
+        for (int p = 0; p < kc; p++) {
+            int from = at + p * bRow + j0 * bCol, to = base + p * W;
+            if (bCol == 1) {
+                System.arraycopy(b, from, panel, to, w);
+            } else {
+                for (int j = 0; j < w; j++) panel[to + j] = b[from + j * bCol];
             }
+            if (w < W) Arrays.fill(panel, to + w, to + W, 0f);
         }
     }
 
     /**
-     * C (+)= A · panel over the panel's kc inner rows: strip by strip, four rows of C at a time; a last block
-     * of fewer rows repeats its last row in the tile and stores only its own rows (one hot code path).
+     * C (+)= A · B over kc inner rows: strip by strip, four rows of C at a time; a last block of fewer rows
+     * repeats its last row in the tile and stores only its own rows (one hot code path). A strip comes from
+     * the panel, or with {@code direct} non-null and the strip whole, from B itself ({@code at}: B's first
+     * row, {@code bRow} apart): the same sums either way.
      */
-    private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] c, int cOff, int cRow,
-                                int m, int n, int kc, boolean fresh) {
+    private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] direct, int at, int bRow,
+                                float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
         int strips = strips(n);
         for (int t = 0; t < strips; t++) {
-            int j0 = t * W, w = Math.min(W, n - j0), base = t * kc * W;
+            int j0 = t * W, w = Math.min(W, n - j0);
+            boolean inPlace = direct != null && w == W;
+            float[] src = inPlace ? direct : panel;
+            int base = inPlace ? at + j0 : t * kc * W, stride = inPlace ? bRow : W;
             for (int i = 0; i < m; i += 4) {
-                int rows = Math.min(4, m - i), at = aOff + i * aRow;
-                four(a, at, at + Math.min(1, rows - 1) * aRow, at + Math.min(2, rows - 1) * aRow, at + Math.min(3, rows - 1) * aRow,
-                    aCol, panel, base, kc, tile);
+                int rows = Math.min(4, m - i), ai = aOff + i * aRow;
+                four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
+                    aCol, src, base, stride, kc, tile);
                 for (int r = 0; r < rows; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
             }
         }
@@ -130,12 +138,16 @@ final class VectorGemm {
         }
     }
 
-    /** A 4 × W tile of sums over kc inner rows, from the A rows at a0..a3, written row by row into {@code tile}. */
-    private static void four(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] panel, int base, int kc, float[] tile) {
+    /**
+     * A 4 × W tile of sums over kc inner rows, from the A rows at a0..a3 and B's strip rows at
+     * {@code base + p·stride} of {@code b}, written row by row into {@code tile}.
+     */
+    private static void four(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int base, int stride, int kc,
+                             float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = base + p * W, ap = p * aCol;
-            FloatVector b0 = FloatVector.fromArray(S, panel, bp), b1 = FloatVector.fromArray(S, panel, bp + L);
+            int bp = base + p * stride, ap = p * aCol;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);

@@ -78,7 +78,7 @@ class GemmTest {
     @MethodSource("impls")
     void stridedViewsAgainstFloat64(Impl g) {
         Random rng = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, PanelGemm.NC + 37, VectorGemm.KC + 5}, {64, 48, 12}, {5, 3, 300}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, PanelGemm.NC + 37, VectorGemm.KC + 5}, {64, 48, 12}, {5, 3, 300}, {VectorGemm.DIRECT_ROWS + 2, 40, 20}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             for (int variant = 0; variant < 4; variant++) {
@@ -119,12 +119,15 @@ class GemmTest {
         }
     }
 
-    /** The same rows computed as one call, or split in row ranges as threads split them: equal bit for bit. */
+    /**
+     * The same rows computed as one call, or split in row ranges as threads split them: equal bit for bit
+     * (the whole call packs B, the small ones read it in place).
+     */
     @ParameterizedTest
     @MethodSource("impls")
     void rowSplitsGiveIdenticalBits(Impl g) {
         Random rng = new Random(3);
-        int m = 13, n = 70, k = 140;
+        int m = VectorGemm.DIRECT_ROWS + 3, n = 70, k = 140;
         float[] a = random(rng, m * k), b = random(rng, k * n), whole = new float[m * n], split = new float[m * n];
         g.gemm(a, 0, k, 1, b, 0, n, 1, whole, 0, n, m, n, k, 0);
         for (int lo = 0; lo < m; lo += 5) {
