@@ -133,6 +133,9 @@ final class VectorGemm {
     private static void store(float[] tile, int from, float[] c, int at, int w, boolean fresh) {
         if (fresh) {
             System.arraycopy(tile, from, c, at, w);
+        } else if (w == W) {
+            FloatVector.fromArray(S, c, at).add(FloatVector.fromArray(S, tile, from)).intoArray(c, at);
+            FloatVector.fromArray(S, c, at + L).add(FloatVector.fromArray(S, tile, from + L)).intoArray(c, at + L);
         } else {
             for (int j = 0; j < w; j++) c[at + j] += tile[from + j];
         }
