@@ -71,6 +71,23 @@ public final class Gemm {
         else PanelGemm.pack(b, bOff, bRow, bCol, k, n);
     }
 
+    /** Which view of which array a thread's panel holds: a packed product must name the same B. */
+    record Packed(float[] b, int off, int row, int col, int k, int n) {
+        static void check(Packed p, float[] b, int off, int row, int col, int k, int n) {
+            if (p == null || p.b != b || p.off != off || p.row != row || p.col != col || p.k != k || p.n != n) {
+                throw new IllegalStateException("gemmPacked without a pack of the same matrix on this thread");
+            }
+        }
+    }
+
+    /** The products with nothing to sum (no rows, no columns, or no inner rows, C then zeroed or kept): true when done. */
+    static boolean empty(float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
+        if (m <= 0 || n <= 0) return true;
+        if (k > 0) return false;
+        if (accumulate == 0) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
+        return true;
+    }
+
     /**
      * {@link #gemm} with the B that the last {@link #pack} on this thread packed, whose view the B
      * arguments must name: they are checked, not read. A {@link #gemm} in between makes the pack stale.

@@ -22,9 +22,8 @@ final class PanelGemm {
     private static final class Scratch {
         float[][] panel = new float[0][];
         float[] c0 = new float[0], c1 = c0, c2 = c0, c3 = c0;
-        /** What {@link #pack} last packed: the array, its view, and the panel's size. */
-        float[] packed;
-        int off, row, col, k, n;
+        /** What {@link #pack} last packed. */
+        Gemm.Packed packed;
 
         void ensure(int rows, int n) {
             if (panel.length < rows) panel = Arrays.copyOf(panel, rows);
@@ -46,13 +45,9 @@ final class PanelGemm {
      */
     static void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
                             float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
-        if (m <= 0 || n <= 0) return;
         Scratch s = SCRATCH.get();
         s.packed = null;
-        if (k <= 0) {
-            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
-            return;
-        }
+        if (Gemm.empty(c, cOff, cRow, m, n, k, accumulate)) return;
         s.ensure(Math.min(KC, k), n);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
@@ -69,12 +64,7 @@ final class PanelGemm {
         Scratch s = SCRATCH.get();
         s.ensure(k, n);
         fill(b, bOff, bRow, bCol, k, n, s.panel);
-        s.packed = b;
-        s.off = bOff;
-        s.row = bRow;
-        s.col = bCol;
-        s.k = k;
-        s.n = n;
+        s.packed = new Gemm.Packed(b, bOff, bRow, bCol, k, n);
     }
 
     /**
@@ -84,14 +74,8 @@ final class PanelGemm {
     static void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
                                   float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
         Scratch s = SCRATCH.get();
-        if (s.packed != b || s.off != bOff || s.row != bRow || s.col != bCol || s.k != k || s.n != n) {
-            throw new IllegalStateException("gemmPacked without a pack of the same matrix on this thread");
-        }
-        if (m <= 0 || n <= 0) return;
-        if (k <= 0) {
-            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
-            return;
-        }
+        Gemm.Packed.check(s.packed, b, bOff, bRow, bCol, k, n);
+        if (Gemm.empty(c, cOff, cRow, m, n, k, accumulate)) return;
         product(s, a, aOff, aRow, aCol, c, cOff, cRow, m, n, k, accumulate == 0);
     }
 

@@ -30,8 +30,7 @@ final class VectorGemm {
     private static final class Scratch {
         float[] panel = new float[0];
         final float[] tile = new float[4 * W];
-        float[] packed;
-        int off, row, col, k, n;
+        Gemm.Packed packed;
 
         void ensure(int kc, int n) {
             int size = kc * strips(n) * W;
@@ -45,13 +44,9 @@ final class VectorGemm {
 
     static void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
                      float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
-        if (m <= 0 || n <= 0) return;
         Scratch s = SCRATCH.get();
         s.packed = null;
-        if (k <= 0) {
-            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
-            return;
-        }
+        if (Gemm.empty(c, cOff, cRow, m, n, k, accumulate)) return;
         s.ensure(Math.min(KC, k), n);
         // With few rows of C, a packed panel is used too little to pay for the copy: whole strips of a B whose
         // rows are contiguous are read in place, and only a last, partial strip is packed (zero-padded).
@@ -68,25 +63,14 @@ final class VectorGemm {
         Scratch s = SCRATCH.get();
         s.ensure(k, n);
         for (int t = 0; t < strips(n); t++) fillStrip(b, bOff, bRow, bCol, k, n, t, s.panel);
-        s.packed = b;
-        s.off = bOff;
-        s.row = bRow;
-        s.col = bCol;
-        s.k = k;
-        s.n = n;
+        s.packed = new Gemm.Packed(b, bOff, bRow, bCol, k, n);
     }
 
     static void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
                            float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
         Scratch s = SCRATCH.get();
-        if (s.packed != b || s.off != bOff || s.row != bRow || s.col != bCol || s.k != k || s.n != n) {
-            throw new IllegalStateException("gemmPacked without a pack of the same matrix on this thread");
-        }
-        if (m <= 0 || n <= 0) return;
-        if (k <= 0) {
-            if (accumulate == 0) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
-            return;
-        }
+        Gemm.Packed.check(s.packed, b, bOff, bRow, bCol, k, n);
+        if (Gemm.empty(c, cOff, cRow, m, n, k, accumulate)) return;
         product(s, a, aOff, aRow, aCol, null, 0, 0, c, cOff, cRow, m, n, k, accumulate == 0);
     }
 
