@@ -138,6 +138,21 @@ class TrainerJarTest {
         assertTrue(err.contains("lstm/kernel") && err.contains("(1, 48)") && err.contains("(2, 48)"), err);
     }
 
+    /**
+     * The trainer restarts its JVM with the Vector API module, invisibly: options from JAVA_TOOL_OPTIONS
+     * apply once (the JVM says it picked them up once), the incubator notice is not shown, and the output is
+     * what one JVM without the Vector API (-Dseq.vector=false) prints.
+     */
+    @Test void theVectorApiRelaunchIsInvisible() throws Exception {
+        Run relaunched = java(List.of("-jar", jar.toString(), "summary"), dir, Map.of("JAVA_TOOL_OPTIONS", "-Dseq.test=1"));
+        assertEquals(0, relaunched.status(), relaunched.err());
+        assertEquals(1, relaunched.err().split("Picked up JAVA_TOOL_OPTIONS", -1).length - 1, relaunched.err());
+        assertFalse(relaunched.err().contains("incubator"), relaunched.err());
+        Run single = java(List.of("-Dseq.vector=false", "-jar", jar.toString(), "summary"), dir);
+        assertEquals(0, single.status(), single.err());
+        assertEquals(single.out(), relaunched.out());
+    }
+
     /** With no OpenCL platform (the ICD loader pointed at an empty folder), opencl fails cleanly and auto runs on the JVM. */
     @Test void withoutOpenClTheDeviceChoiceSaysSo() throws Exception {
         Path none = Files.createDirectories(dir.resolve("no-icds"));

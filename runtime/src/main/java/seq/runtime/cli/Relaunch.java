@@ -22,36 +22,82 @@ final class Relaunch {
 
     private Relaunch() {}
 
-    /** The relaunched trainer's exit status, or -1 when this JVM should run the trainer itself. */
+    /** Set in the child's environment: a relaunched trainer never relaunches again. */
+    static final String MARK = "SEQ_RELAUNCHED";
+
+    /**
+     * The relaunched trainer's exit status, or -1 when this JVM should run the trainer itself: when it has
+     * the Vector API already, when {@code seq.vector} is set, when the JDK has no such module, when this is
+     * the relaunched JVM, or when the JVM runs a debugger or agent (which a second JVM would load again).
+     */
     static int withVectorApi(Class<?> main, String[] args) {
-        if (Gemm.VECTOR || System.getProperty("seq.vector") != null) return -1;
-        String java = ProcessHandle.current().info().command().orElse(null);
+        if (Gemm.VECTOR || System.getProperty("seq.vector") != null || System.getenv(MARK) != null) return -1;
+        if (java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isEmpty()) return -1;
+        List<String> options = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (options.stream().anyMatch(o -> o.startsWith("-agentlib:") || o.startsWith("-agentpath:") || o.startsWith("-javaagent:"))) {
+            return -1;
+        }
+        String launcher = ProcessHandle.current().info().command().orElse(null);
         String classPath = System.getProperty("java.class.path");
-        if (java == null || classPath == null || classPath.isEmpty()) return -1;
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Dseq.vector=true"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (launcher == null || classPath == null || classPath.isEmpty()) return -1;
+        List<String> command = new ArrayList<>(List.of(launcher, "--add-modules", "jdk.incubator.vector", "-Dseq.vector=true",
+            "-Dseq.parent=" + ProcessHandle.current().pid()));
+        command.addAll(options);
         command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        // These variables' options are in `options` already; the child would read them a second time.
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().put(MARK, "1");
         Process child;
         try {
-            child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            child = builder.start();
         } catch (IOException e) {
             return -1;
         }
-        Thread stop = new Thread(child::destroy);
-        Runtime.getRuntime().addShutdownHook(stop);
         Thread errors = new Thread(() -> copyErrors(child.getErrorStream(), System.err), "seq-stderr");
         errors.start();
+        // Stopped (Ctrl-C, kill): stop the child and wait for it to finish its own shutdown, output included.
+        Thread stop = new Thread(() -> {
+            child.destroy();
+            try {
+                child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                errors.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(stop);
         try {
             int status = child.waitFor();
             errors.join();
-            Runtime.getRuntime().removeShutdownHook(stop);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // This JVM is being stopped, and the hook is already taking the child down.
+            }
             return status;
         } catch (InterruptedException e) {
             child.destroy();
             Thread.currentThread().interrupt();
             return 130;
+        }
+    }
+
+    /**
+     * In the relaunched JVM: ends it when the JVM that started it is gone (killed outright, so its
+     * shutdown hook never ran), rather than training on as an orphan.
+     */
+    static void endWithParent() {
+        String parent = System.getProperty("seq.parent");
+        if (parent == null) return;
+        try {
+            ProcessHandle.of(Long.parseLong(parent)).ifPresentOrElse(
+                p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(143)), () -> Runtime.getRuntime().halt(143));
+        } catch (NumberFormatException e) {
+            // Not set by Relaunch: nothing to watch.
         }
     }
 

@@ -32,7 +32,9 @@ public final class TrainerMain implements Runnable {
 
     public static void main(String[] args) {
         int relaunched = Relaunch.withVectorApi(TrainerMain.class, args);
-        System.exit(relaunched >= 0 ? relaunched : run(args));
+        if (relaunched >= 0) System.exit(relaunched);
+        Relaunch.endWithParent();
+        System.exit(run(args));
     }
 
     public static int run(String[] args) {

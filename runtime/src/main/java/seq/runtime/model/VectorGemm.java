@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * has the {@code jdk.incubator.vector} module (trainer jars relaunch themselves with it).
  *
  * <p>Each C element is {@code C + (a0·b0 + a1·b1 + ...)} with the sum a chain of fused multiply-adds in
- * order p = 0, 1, ... within each block of {@link #KC} inner rows: the same for any split of rows or
+ * order p = 0, 1, ... ({@link #gemm} in blocks of {@link #KC} inner rows, {@link #gemmPacked} in one
+ * chain): for either entry point, the same for any split of rows or
  * columns across threads.
  */
 final class VectorGemm {

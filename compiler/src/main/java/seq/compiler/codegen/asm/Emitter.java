@@ -605,10 +605,13 @@ public final class Emitter {
                 return Type.REAL;
             }
             if (f.name().equals("step")) {
-                // 0.5 + 0.5 · copySign(1, x): no branch, so loops over it vectorise (and never mispredict).
+                // 0.5 + 0.5 · copySign(1, x + 0): no branch, so loops over it vectorise (and never mispredict);
+                // adding +0 turns −0 into +0, whose step is 1, as x ≥ 0 has it on a device.
                 if (p == Precision.F32) mv.visitLdcInsn(1f);
                 else mv.visitInsn(DCONST_1);
                 expect(expr(f.args().get(0)), Type.REAL, f);
+                mv.visitInsn(p == Precision.F32 ? FCONST_0 : DCONST_0);
+                mv.visitInsn(p == Precision.F32 ? FADD : DADD);
                 mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "copySign", "(" + p.real + p.real + ")" + p.real, false);
                 if (p == Precision.F32) {
                     mv.visitLdcInsn(0.5f);

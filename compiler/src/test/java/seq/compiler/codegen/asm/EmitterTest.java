@@ -105,12 +105,12 @@ class EmitterTest {
         }
     }
 
-    /** step(x): 1 from +0 up, 0 below (and at −0), in both precisions; and sigmoid in float64 at its two branches. */
+    /** step(x): 1 from 0 up (−0 included, as x ≥ 0 has it), 0 below, in both precisions; and sigmoid at its two branches. */
     @Test void stepAndSigmoidInBothPrecisions() throws Exception {
         Loop.Kernel k = new Loop.Kernel("fns", List.of(p("x", Type.REAL_ARRAY)), List.of(loop("i", i(3),
             store("x", add(i(3), v("i")), fn("step", at("x", v("i")))),
             store("x", add(i(6), v("i")), fn("sigmoid", at("x", v("i")))))));
-        double[] in = {2.5, 0, -1e-30};
+        double[] in = {2.5, -0.0, -1e-30};
         double[] d = new double[9];
         System.arraycopy(in, 0, d, 0, 3);
         load(Emitter.Precision.F64, k).getMethod("fns", double[].class).invoke(null, (Object) d);
