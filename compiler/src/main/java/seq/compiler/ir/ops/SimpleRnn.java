@@ -24,34 +24,36 @@ public final class SimpleRnn {
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
-        List<Stmt> step = new ArrayList<>(List.of(startStep(cfg, "zs", "b")));
-        step.add(when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)));
-        step.add(loop("q", v("U"),
+        Stmt start = startStep(cfg, "zs", "b");
+        Stmt cell = loop("q", v("U"),
             let("hv", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, v("q"))))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
-            output(cfg, v("hv"))));
+            output(cfg, v("hv")));
+        List<Stmt> step = List.of(start,
+            when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)), cell);
         Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 1);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
-            arrays.op("simple_rnn", span, ints, forward(cfg, step), g -> backward(recurrent, bias, y, saved, cfg, span, ints, g)));
+            arrays.op("simple_rnn", span, ints, forward(cfg, step), g -> backward(recurrent, bias, y, saved, cfg, span, ints, g))
+                .withHost(forwardHost(cfg, List.of(start), "zs", List.of(cell))));
     }
 
     private static List<Op> backward(Value recurrent, Value bias, Value y, Saved saved, Config cfg,
                                      Span span, List<Size> ints, Grads g) {
-        List<Stmt> step = new ArrayList<>();
-        step.add(outputBack(cfg));
-        step.add(loop("q", v("U"), store("dz", add(DZ_ROW, v("q")),
-            mul(at("dh", add(H_ROW, v("q"))), slope(cfg.activation()).apply(at("zs", add(Z_ROW, v("q"))))))));
-        // dh now carries the gradient into the previous step.
-        step.add(backToHidden("dz", DZ_ROW, v("G")));
+        Stmt cell = loop("q", v("U"), store("dz", add(DZ_ROW, v("q")),
+            mul(at("dh", add(H_ROW, v("q"))), slope(cfg.activation()).apply(at("zs", add(Z_ROW, v("q")))))));
+        // dh then carries the gradient into the previous step.
+        List<Stmt> step = List.of(outputBack(cfg), cell, backToHidden("dz", DZ_ROW, v("G")));
+        List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)));
         Value dxw = g.of(saved.xw());
         Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dz", dxw);
         List<Op> ops = new ArrayList<>(List.of(
-            arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null),
+            arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, clear, step), null)
+                .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), cell))),
             recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
         return ops;
