@@ -46,8 +46,9 @@ public final class Gru {
                               boolean resetAfter, Span span) {
         Size units = recurrent.shape().get(0);
         UnaryOperator<Expr> rec = cfg.recurrentActivation();
-        List<Stmt> step = new ArrayList<>(List.of(startStep(cfg, "xz", "b")));
-        step.add(loop("j", v("G"), store("hz", add(Z_ROW, v("j")), cfg.bias() && resetAfter ? at("b", add(v("G"), v("j"))) : r(0))));
+        List<Stmt> start = List.of(startStep(cfg, "xz", "b"),
+            loop("j", v("G"), store("hz", add(Z_ROW, v("j")), cfg.bias() && resetAfter ? at("b", add(v("G"), v("j"))) : r(0))));
+        List<Stmt> step = new ArrayList<>(start);
         Expr hPrev = at("hs", idx(PREV, v("U"), v("k")));
         step.add(when(HAS_PREV, project("k", v("U"), hPrev, "u", i(0), resetAfter ? v("G") : U2, "hz", Z_ROW)));
         if (!resetAfter) {
@@ -55,21 +56,24 @@ public final class Gru {
             step.add(loop("k", v("U"), store("rh", rhAt, select(HAS_PREV, mul(rec.apply(add(xz(1, v("k")), hz(1, v("k")))), hPrev), r(0)))));
             step.add(when(HAS_PREV, project("k", v("U"), at("rh", rhAt), "u", U2, v("U"), "hz", add(Z_ROW, U2))));
         }
-        step.add(loop("q", v("U"),
+        Stmt gates = loop("q", v("U"),
             let("zg", Type.REAL, rec.apply(add(xz(0, v("q")), hz(0, v("q"))))),
             let("rg", Type.REAL, rec.apply(add(xz(1, v("q")), hz(1, v("q"))))),
             let("hh", Type.REAL, cfg.activation().apply(add(xz(2, v("q")), resetAfter ? mul(v("rg"), hz(2, v("q"))) : hz(2, v("q"))))),
             let("hv", Type.REAL, add(mul(v("zg"), previous(v("q"))), mul(sub(r(1), v("zg")), v("hh")))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
-            output(cfg, v("hv"))));
+            output(cfg, v("hv")));
+        step.add(gates);
         Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("xz", saved.xz()).write("hz", saved.hz()).write("hs", saved.h());
         if (!resetAfter) arrays.write("rh", saved.rh());
         List<Size> ints = ints(x, units, 3);
-        return List.of(inputProduct(x, kernel, saved.xw(), span),
-            arrays.op(resetAfter ? "gru" : "gru_reset_before", span, ints, forward(cfg, step),
-                g -> backward(recurrent, bias, y, saved, cfg, resetAfter, span, ints, g)));
+        var op = arrays.op(resetAfter ? "gru" : "gru_reset_before", span, ints, forward(cfg, step),
+            g -> backward(recurrent, bias, y, saved, cfg, resetAfter, span, ints, g));
+        // On the JVM (reset_after only: the other form's candidate product waits for each sample's reset gate),
+        // each step's h_{t-1} · U as one product over the samples, into the recurrent parts' rows.
+        return List.of(inputProduct(x, kernel, saved.xw(), span), resetAfter ? op.withHost(forwardHost(cfg, start, "hz", List.of(gates))) : op);
     }
 
     private static List<Op> backward(Value recurrent, Value bias, Value y, Saved saved, Config cfg,
@@ -77,7 +81,7 @@ public final class Gru {
         UnaryOperator<Expr> rec = cfg.recurrentActivation(), slopeAct = slope(cfg.activation()), slopeRec = slope(rec);
         List<Stmt> step = new ArrayList<>();
         step.add(outputBack(cfg));
-        step.add(loop("q", v("U"),
+        Stmt gates = loop("q", v("U"),
             let("zp", Type.REAL, add(xz(0, v("q")), hz(0, v("q")))),
             let("rp", Type.REAL, add(xz(1, v("q")), hz(1, v("q")))),
             let("zg", Type.REAL, rec.apply(v("zp"))),
@@ -91,7 +95,8 @@ public final class Gru {
             store("dz", add(DZ_ROW, add(U2, v("q"))), v("da")),
             store("dzc", add(H_ROW, v("q")), resetAfter ? mul(v("da"), v("rg")) : v("da")),
             // dh now starts the gradient into the previous step with its direct path through z.
-            store("dh", add(H_ROW, v("q")), mul(v("dhv"), v("zg")))));
+            store("dh", add(H_ROW, v("q")), mul(v("dhv"), v("zg"))));
+        step.add(gates);
         if (resetAfter) {
             step.add(when(HAS_PREV, projectBack("k", v("U"), List.of(), "u", U2, v("U"), "dzc", H_ROW,
                 acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc)))));
@@ -109,15 +114,21 @@ public final class Gru {
         step.add(when(HAS_PREV, projectBack("k", v("U"), List.of(), "u", i(0), U2, "dz", DZ_ROW,
             acc -> List.of(addTo("dh", add(H_ROW, v("k")), acc)))));
         // The recurrent part's gradient of this step: dz for the update and reset gates, dzc for the candidate.
-        step.add(loop("j", U2, store("dhz", add(Z_ROW, v("j")), at("dz", add(DZ_ROW, v("j"))))));
-        step.add(loop("j", v("U"), store("dhz", add(Z_ROW, add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
+        List<Stmt> copy = List.of(loop("j", U2, store("dhz", add(Z_ROW, v("j")), at("dz", add(DZ_ROW, v("j"))))),
+            loop("j", v("U"), store("dhz", add(Z_ROW, add(U2, v("j"))), at("dzc", add(H_ROW, v("j"))))));
+        step.addAll(copy);
         Value dxw = g.of(saved.xw());
         Arrays arrays = new Arrays().read("u", recurrent)
             .read("xz", saved.xz()).read("hz", saved.hz()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dzc", saved.dzc()).write("dhz", saved.dhz()).write("dz", dxw);
         List<Op> ops = new ArrayList<>();
-        ops.add(arrays.op(resetAfter ? "gru_d" : "gru_reset_before_d", span, ints,
-            Recurrence.backward(cfg, List.of(store("dh", add(H_ROW, v("q")), r(0))), step), null));
+        List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)));
+        var op = arrays.op(resetAfter ? "gru_d" : "gru_reset_before_d", span, ints, Recurrence.backward(cfg, clear, step), null);
+        // On the JVM (reset_after): a step's recurrent-part gradient row [dz_z, dz_r, dzc] is exactly what
+        // reaches h_{t-1} through U, so dh += dhz · Uᵀ is one product over the samples.
+        List<Stmt> perSample = new ArrayList<>(List.of(outputBack(cfg), gates));
+        perSample.addAll(copy);
+        ops.add(resetAfter ? op.withHost(backwardHost(cfg, clear, perSample, "dhz", v("s"), true)) : op);
         Size units = ints.get(2), g3 = ints.get(3);
         if (resetAfter) {
             ops.add(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), g3, span));
