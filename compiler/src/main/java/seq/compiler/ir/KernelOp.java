@@ -40,6 +40,14 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, null);
     }
 
+    /**
+     * An op that runs on the JVM only, in one piece: the host form {@code host} of {@code op} over all of
+     * its parallel iterations, as the body of an op that is not data-parallel.
+     */
+    public static KernelOp serial(KernelOp op, List<Loop.Stmt> host) {
+        return new KernelOp(op.label, op.span, op.inputs, op.outputs, op.arrayNames, op.ints, op.intNames, op.overAll(host), op.rule);
+    }
+
     /** This op with {@code host} as its JVM form over the parallel iterations [$lo, $hi). */
     public KernelOp withHost(List<Loop.Stmt> host) {
         if (parallel == null) throw new IllegalStateException(label + ": a host form needs a parallel loop");
@@ -121,12 +129,16 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         List<Loop.Param> params = new ArrayList<>();
         for (String a : arrayNames) params.add(Loop.p(a, Loop.Type.REAL_ARRAY));
         for (String n : intNames) params.add(Loop.p(n, Loop.Type.INT));
-        if (host == null) return new Loop.Kernel(name, params, body);
+        return new Loop.Kernel(name, params, host == null ? body : overAll(host));
+    }
+
+    /** A host form run over every parallel iteration: the body's int lets, then [$lo, $hi) = [0, bound). */
+    private List<Loop.Stmt> overAll(List<Loop.Stmt> host) {
         List<Loop.Stmt> all = new ArrayList<>(lets());
         all.add(Loop.let(LO, Loop.Type.INT, Loop.i(0)));
         all.add(Loop.let(HI, Loop.Type.INT, parallelBound()));
         all.addAll(host);
-        return new Loop.Kernel(name, params, all);
+        return all;
     }
 
     /** The body's leading int lets (the data-parallel form's prelude). */

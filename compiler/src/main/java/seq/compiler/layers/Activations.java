@@ -48,26 +48,26 @@ public final class Activations {
         };
     }
 
-    /**
-     * d act(z) / dz as an expression of z and of y = act(z): from y alone for sigmoid (y(1 − y)), tanh
-     * (1 − y²) and linear (1), which saves recomputing the function; otherwise the symbolic derivative
-     * in z.
-     */
+    /** The slopes that need only the activation's value y: one of these saves recomputing the function. */
+    private static final java.util.Map<String, BinaryOperator<Expr>> FROM_VALUE = java.util.Map.of(
+        "sigmoid", (z, y) -> mul(y, sub(r(1), y)),
+        "tanh", (z, y) -> sub(r(1), mul(y, y)),
+        "linear", (z, y) -> r(1),
+        "None", (z, y) -> r(1));
+
     /** Whether {@link #slope} of this activation needs only its value y. */
     public static boolean slopeFromValue(String name) {
-        return List.of("sigmoid", "tanh", "linear", "None").contains(name);
+        return FROM_VALUE.containsKey(name);
     }
 
+    /**
+     * d act(z) / dz as an expression of z and of y = act(z): from y alone for sigmoid (y(1 − y)), tanh
+     * (1 − y²) and linear (1); otherwise the symbolic derivative in z.
+     */
     public static BinaryOperator<Expr> slope(String name) {
-        return switch (name) {
-            case "sigmoid" -> (z, y) -> mul(y, sub(r(1), y));
-            case "tanh" -> (z, y) -> sub(r(1), mul(y, y));
-            case "linear", "None" -> (z, y) -> r(1);
-            default -> {
-                UnaryOperator<Expr> d = seq.compiler.ir.ops.Recurrence.slope(math(name));
-                yield (z, y) -> d.apply(z);
-            }
-        };
+        if (slopeFromValue(name)) return FROM_VALUE.get(name);
+        UnaryOperator<Expr> d = seq.compiler.ir.ops.Recurrence.slope(math(name));
+        return (z, y) -> d.apply(z);
     }
 
     /** The logistic function, a primitive of the loop language (see Functions.SIGMOID and FastMath.sigmoid). */

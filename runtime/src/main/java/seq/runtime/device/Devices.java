@@ -9,7 +9,7 @@ import seq.runtime.train.ModelInfo;
  * {@code --device auto|opencl|jvm}: {@code auto} takes an OpenCL GPU, else the JVM; {@code opencl} takes an
  * OpenCL GPU, else an OpenCL CPU device, and fails with a clear message when there is none. An OpenCL CPU
  * device (PoCL) runs on the same cores as the JVM, where the JVM's products (register-tiled on the Vector
- * API) and its threads are faster — 2–5× on the benchmarks in docs/performance.md — so auto leaves it be.
+ * API) and its threads are faster — 2–20× on the benchmarks in docs/performance.md — so auto leaves it be.
  */
 public final class Devices {
     private Devices() {}

@@ -11,7 +11,8 @@ package seq.runtime.model;
  * element is summed in an order fixed by k alone, so the result does not depend on how callers split
  * rows or columns across threads. A recurrence multiplies by the same weights at every step: it calls
  * {@link #pack} once and then {@link #gemmPacked} per step. Scratch space belongs to the calling thread
- * and is reused: a call allocates nothing once the thread has seen its largest shapes.
+ * and is reused: once the thread has seen its largest shapes, a product allocates nothing and a pack one
+ * small record.
  */
 public final class Gemm {
     /** Whether products run on the Vector API. */

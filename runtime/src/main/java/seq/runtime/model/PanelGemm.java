@@ -8,8 +8,8 @@ import java.util.Arrays;
  * and a row of B never are. So B is copied into rows of its own (a panel), four rows of C are kept in
  * scratch rows at the same column offsets as the panel's, and the inner loop runs over columns with one
  * panel row feeding four rows of C. Each C element sums its terms in order p = 0, 1, ..., so the result
- * does not depend on how callers split rows or columns across threads. About a third of
- * {@link VectorGemm}'s speed on this project's benchmark machine.
+ * does not depend on how callers split rows or columns across threads. A half to a tenth of
+ * {@link VectorGemm}'s speed on this project's benchmark machine ({@code bench/gemm}).
  */
 final class PanelGemm {
     /** Rows of B packed per pass of {@link #gemm}, and columns of C per pass over the panel. */
@@ -37,12 +37,7 @@ final class PanelGemm {
         }
     }
 
-    /**
-     * {@code C[i, j] = sum_p A[i, p] · B[p, j]} (or {@code +=} with {@code accumulate} ≠ 0) for i below m,
-     * j below n, p below k, where {@code A[i, p] = a[aOff + i·aRow + p·aCol]},
-     * {@code B[p, j] = b[bOff + p·bRow + j·bCol]} and {@code C[i, j] = c[cOff + i·cRow + j]}. Strides may
-     * be negative (a sequence read backwards). C must not overlap A or B.
-     */
+    /** {@link Gemm#gemm}. */
     static void gemm(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
                             float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
         Scratch s = SCRATCH.get();
@@ -56,10 +51,7 @@ final class PanelGemm {
         }
     }
 
-    /**
-     * Packs {@code B[p, j] = b[bOff + p·bRow + j·bCol]} (p below k, j below n) for the calls of
-     * {@link #gemmPacked} that follow on this thread.
-     */
+    /** {@link Gemm#pack}. */
     static void pack(float[] b, int bOff, int bRow, int bCol, int k, int n) {
         Scratch s = SCRATCH.get();
         s.ensure(k, n);
@@ -67,10 +59,7 @@ final class PanelGemm {
         s.packed = new Gemm.Packed(b, bOff, bRow, bCol, k, n);
     }
 
-    /**
-     * {@link #gemm} with the B that the last {@link #pack} on this thread packed, whose view the B
-     * arguments must name: they are checked, not read.
-     */
+    /** {@link Gemm#gemmPacked}. */
     static void gemmPacked(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
                                   float[] c, int cOff, int cRow, int m, int n, int k, int accumulate) {
         Scratch s = SCRATCH.get();

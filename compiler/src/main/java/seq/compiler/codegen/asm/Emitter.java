@@ -57,13 +57,13 @@ public final class Emitter {
         for (Loop.Kernel k : RowOps.ALL) byName.put(k.name(), k);
         for (Loop.Kernel k : kernels) new MethodEmitter(cw, internalName, k, byName).emit();
         new MethodEmitter(cw, internalName, Functions.ERF, byName).emit();
-        if (p == Precision.F64) new MethodEmitter(cw, internalName, Functions.SIGMOID, byName).emit();
-        // float32 classes call the runtime's blocked product and vectorised rows instead (see Gemm, RowOps).
+        // float32 classes take these from the runtime instead: FastMath's sigmoid and tanh, Gemm, Rows.
         if (p == Precision.F64) {
+            new MethodEmitter(cw, internalName, Functions.SIGMOID, byName).emit();
             for (Loop.Kernel k : Gemm.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
             for (Loop.Kernel k : RowOps.ALL) new MethodEmitter(cw, internalName, k, byName).emit();
+            emitTanh(cw);
         }
-        emitTanh(cw);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -79,7 +79,7 @@ public final class Emitter {
         init.visitEnd();
     }
 
-    /** Where float32 classes take exp and tanh from. */
+    /** Where float32 classes take exp, tanh and sigmoid from. */
     static final String FAST_MATH = "seq/runtime/model/FastMath";
 
     /** The interface the runtime launches device kernels through. */
@@ -123,7 +123,7 @@ public final class Emitter {
     }
 
     /**
-     * tanh through one Math.exp, which HotSpot compiles to an intrinsic while Math.tanh stays a slow
+     * Float64 classes' tanh, through one Math.exp, which HotSpot compiles to an intrinsic while Math.tanh stays a slow
      * library call: (1 − e)/(1 + e) with e = exp(−2|x|) ≤ 1, signed, so nothing overflows; below
      * |x| = 0.02, where 1 − e would cancel, its Taylor series to x⁷ (tested against Math.tanh to 1e-9).
      */
@@ -581,8 +581,8 @@ public final class Emitter {
         }
 
         /**
-         * Math functions compute in double; float32 kernels convert around the call, except for exp and tanh,
-         * which they take in float32 from {@link #FAST_MATH}, as the logistic function sigmoid. On a device they
+         * Math functions compute in double; float32 kernels convert around the call, except for exp, tanh and
+         * sigmoid, which they take in float32 from {@link #FAST_MATH}. On a device they
          * are Kernel's float methods (OpenCL's own), and erf an instance helper of the kernel class.
          */
         private Type function(Loop.Fn f) {

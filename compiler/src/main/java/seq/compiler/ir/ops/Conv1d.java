@@ -69,16 +69,19 @@ public final class Conv1d {
     }
 
     /**
-     * For each tap k, {@code product} over the output steps it reads inside the input outside [a0, a1): the
-     * steps [tl, min(th, a0)) and [max(tl, a1), th), each called with its first step and its count.
+     * For each tap k, after {@code prelude}, {@code product} over the output steps it reads inside the input
+     * outside [a0, a1): the steps [tl, min(th, a0)) and [max(tl, a1), th), each called with its first step
+     * and its count.
      */
-    private static Stmt edges(Config cfg, java.util.function.BiFunction<Expr, Expr, Stmt> product) {
-        return loop("k", v("K"),
+    private static Stmt edges(Config cfg, List<Stmt> prelude, java.util.function.BiFunction<Expr, Expr, Stmt> product) {
+        List<Stmt> perTap = new ArrayList<>(prelude);
+        perTap.addAll(List.of(
             let("tl", Type.INT, tapFrom(cfg, v("k"))),
             let("th", Type.INT, tapTo(cfg, v("k"))),
             product.apply(v("tl"), sub(min(v("th"), v("a0")), v("tl"))),
             let("tr", Type.INT, max(v("tl"), v("a1"))),
-            product.apply(v("tr"), sub(v("th"), v("tr"))));
+            product.apply(v("tr"), sub(v("th"), v("tr")))));
+        return new For("k", i(0), v("K"), perTap);
     }
 
     private static final Expr X_AT = idx(add(mul(v("b0"), v("Tin")), v("src")), v("C"), v("c"));
@@ -86,10 +89,11 @@ public final class Conv1d {
     private static final Expr W_AT = idx(add(mul(v("k"), v("C")), v("c")), v("F"), v("f"));
 
     public static Op of(Value x, Value kernel, Value bias, Value y, Config cfg, Span span) {
+        // Every output row of sample b0 starts at the bias.
+        Stmt start = loop("t", v("L"), loop("f", v("F"), store("y", Y_AT, cfg.bias() ? at("bias", v("f")) : r(0))));
         List<Stmt> body = new ArrayList<>();
         body.add(let("P", Type.INT, pad(cfg)));
-        body.add(loop("b0", v("B"), loop("t", v("L"), loop("f", v("F"),
-            store("y", idx(add(mul(v("b0"), v("L")), v("t")), v("F"), v("f")), cfg.bias() ? at("bias", v("f")) : r(0))))));
+        body.add(loop("b0", v("B"), start));
         body.add(taps(cfg, List.of(loop("c", v("C"),
             let("xv", Type.REAL, at("x", X_AT)),
             loop("f", v("F"), addTo("y", Y_AT, mul(v("xv"), at("w", W_AT))))))));
@@ -104,14 +108,12 @@ public final class Conv1d {
             kernel.shape().get(0));
         List<String> intNames = List.of("B", "Tin", "C", "L", "F", "K");
         // On the JVM, per sample: the bias, then the taps as matrix products over output steps (y rows t += x rows · W[k]).
-        List<Stmt> perSample = new ArrayList<>();
-        perSample.add(loop("t", v("L"), loop("f", v("F"),
-            store("y", idx(add(mul(v("b0"), v("L")), v("t")), v("F"), v("f")), cfg.bias() ? at("bias", v("f")) : r(0)))));
+        List<Stmt> perSample = new ArrayList<>(List.of(start));
         perSample.addAll(interior(cfg));
         perSample.add(Gemm.call(new Gemm.View("x", xRow(cfg, v("a0"), i(0)), mul(i(cfg.stride()), v("C")), i(1)),
             new Gemm.View("w", i(0), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), v("a0")), v("F")), v("F"),
             sub(v("a1"), v("a0")), v("F"), mul(v("K"), v("C")), true));
-        perSample.add(edges(cfg, (t0, count) -> Gemm.call(new Gemm.View("x", xRow(cfg, t0, v("k")), mul(i(cfg.stride()), v("C")), i(1)),
+        perSample.add(edges(cfg, List.of(), (t0, count) -> Gemm.call(new Gemm.View("x", xRow(cfg, t0, v("k")), mul(i(cfg.stride()), v("C")), i(1)),
             new Gemm.View("w", mul(mul(v("k"), v("C")), v("F")), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), t0), v("F")), v("F"),
             count, v("F"), v("C"), true)));
         return new KernelOp("conv1d", span, ins, List.of(y), names, ints, intNames, body,
@@ -156,14 +158,10 @@ public final class Conv1d {
         perSample.add(Gemm.call(new Gemm.View("x", add(xRow(cfg, v("a0"), i(0)), v(LO)), i(1), mul(i(cfg.stride()), v("C"))),
             new Gemm.View("dy", mul(add(mul(v("b0"), v("L")), v("a0")), v("F")), v("F"), i(1)), "dw", mul(v(LO), v("F")), v("F"),
             sub(v(HI), v(LO)), v("F"), sub(v("a1"), v("a0")), true));
-        perSample.add(loop("k", v("K"),
+        // Rows c0..c1 of tap k are the kernel rows of the range that belong to it.
+        perSample.add(edges(cfg, List.of(
             let("c0", Type.INT, max(sub(v(LO), mul(v("k"), v("C"))), i(0))),
-            let("c1", Type.INT, min(sub(v(HI), mul(v("k"), v("C"))), v("C"))),
-            let("tl", Type.INT, tapFrom(cfg, v("k"))),
-            let("th", Type.INT, tapTo(cfg, v("k"))),
-            dwPart(cfg, v("tl"), sub(min(v("th"), v("a0")), v("tl"))),
-            let("tr", Type.INT, max(v("tl"), v("a1"))),
-            dwPart(cfg, v("tr"), sub(v("th"), v("tr")))));
+            let("c1", Type.INT, min(sub(v(HI), mul(v("k"), v("C"))), v("C")))), (t0, count) -> dwPart(cfg, t0, count)));
         ops.add(new KernelOp("conv1d_dw", span, List.of(x, dy), List.of(g.of(kernel)), List.of("x", "dy", "dw"), ints, intNames,
             List.of(let("P", Type.INT, pad(cfg)), new For("kc", i(0), mul(v("K"), v("C")), perKernelRow)), null, "kc")
             .withHost(List.of(loop("b0", v("B"), perSample.toArray(Stmt[]::new)))));

@@ -47,13 +47,7 @@ public final class MatMul {
      * data-parallel (a device kernel, split across threads on the JVM), else it is one call over every iteration.
      */
     private static KernelOp host(KernelOp op, List<Stmt> rows, boolean device) {
-        if (device) return op.withHost(rows);
-        List<Stmt> whole = new ArrayList<>();
-        for (Stmt st : op.body()) if (st instanceof Let) whole.add(st);
-        whole.add(let(LO, Type.INT, i(0)));
-        whole.add(let(HI, Type.INT, op.parallelBound()));
-        whole.addAll(rows);
-        return new KernelOp(op.label(), op.span(), op.inputs(), op.outputs(), op.arrayNames(), op.ints(), op.intNames(), whole, op.rule());
+        return device ? op.withHost(rows) : KernelOp.serial(op, rows);
     }
 
     private static List<Op> vjp(Value x, Value w, Value y, Span span, Grads g, boolean device) {
