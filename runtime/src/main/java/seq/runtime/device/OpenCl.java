@@ -75,26 +75,17 @@ public final class OpenCl implements Executor {
      */
     static Executor create(OpenCLDevice device, Net32 net, ModelInfo info, ClassLoader loader) {
         if (Boolean.getBoolean("seq.opencl.copy")) device.setSharedMemory(false);
-        Kernel kernel = null;
-        // A second try with a fresh kernel when the first build fails: PoCL's kernel cache can lose a temporary
-        // file to a concurrent clean-up ("unable to rename temporary ... kcache ...: No such file or
-        // directory"), seen once in a test run here; a kernel that really does not build fails both times.
-        for (int attempt = 1; kernel == null; attempt++) {
-            try {
-                Kernel k = (Kernel) Class.forName(info.deviceClass(), true, loader).getConstructor().newInstance();
-                k.setExplicit(true);
-                KernelManager.instance().setPreferredDevices(k, new LinkedHashSet<>(List.of(device)));
-                k.compile(device);
-                kernel = k;
-            } catch (CompileFailedException e) {
-                if (attempt == 2) {
-                    throw new UserError("OpenCL could not build " + info.deviceClass() + " for " + device.getName() + ": "
-                        + e.getMessage() + "; use --device jvm");
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new UserError("the OpenCL kernels in this jar (" + info.deviceClass() + ") cannot be loaded: " + e
-                    + "; use --device jvm");
-            }
+        Kernel kernel;
+        try {
+            kernel = (Kernel) Class.forName(info.deviceClass(), true, loader).getConstructor().newInstance();
+            kernel.setExplicit(true);
+            KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+            kernel.compile(device);
+        } catch (CompileFailedException e) {
+            throw new UserError("OpenCL could not build " + info.deviceClass() + " for " + device.getName() + ": " + e.getMessage()
+                + "; use --device jvm");
+        } catch (ReflectiveOperationException e) {
+            throw new UserError("the OpenCL kernels in this jar (" + info.deviceClass() + ") cannot be loaded: " + e + "; use --device jvm");
         }
         int forwardOps = 0, backwardOps = 0;
         for (ModelInfo.Launch l : info.launches()) {
