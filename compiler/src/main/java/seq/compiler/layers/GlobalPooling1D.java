@@ -18,7 +18,9 @@ public abstract class GlobalPooling1D extends LayerKind {
     @Override public Value lower(Layer layer, List<Value> inputs, Out out, Lowering ir) {
         Value x = inputs.get(0);
         Value y = ir.value(layer.name(), List.of(x.shape().get(0), x.shape().get(2)));
-        ir.add(reduction().equals("maximum") ? GlobalPool.max(x, y, layer.span()) : GlobalPool.average(x, y, layer.span()));
+        ir.add(reduction().equals("maximum")
+            ? GlobalPool.max(x, y, ir.saved(layer.name() + "/argmax", y.shape()), layer.span())
+            : GlobalPool.average(x, y, layer.span()));
         return layer.args().bool("keepdims") ? ir.alias(layer.name() + "/keepdims", out.type().dims(), y) : y;
     }
 

@@ -48,6 +48,8 @@ public final class Gemm {
             VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, r & 1);
             VectorRows.sigmoid(c, 0, 48);
             VectorRows.tanh(c, 0, 40);
+            VectorRows.columnSum(a, 16, 66, 0, 66, c, 0);
+            VectorRows.columnMax(a, 0, 16, 66, c, b, 0);
         }
     }
 

@@ -74,4 +74,63 @@ final class VectorRows {
         }
         if (buf != a) System.arraycopy(buf, 0, a, off, n);
     }
+
+    /**
+     * {@link Rows#columnSum}: four vectors of columns at a time, started from db and summed down all the
+     * rows in registers, then one vector, then the last columns one by one; each column's rows are added
+     * in order, as the plain loop adds them.
+     */
+    static void columnSum(float[] dz, int m, int n, int j0, int j1, float[] db, int at) {
+        int j = j0;
+        for (; j + 4 * L <= j1; j += 4 * L) {
+            int d = at + j;
+            FloatVector s0 = FloatVector.fromArray(S, db, d), s1 = FloatVector.fromArray(S, db, d + L);
+            FloatVector s2 = FloatVector.fromArray(S, db, d + 2 * L), s3 = FloatVector.fromArray(S, db, d + 3 * L);
+            for (int r = 0, row = j; r < m; r++, row += n) {
+                s0 = s0.add(FloatVector.fromArray(S, dz, row));
+                s1 = s1.add(FloatVector.fromArray(S, dz, row + L));
+                s2 = s2.add(FloatVector.fromArray(S, dz, row + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, dz, row + 3 * L));
+            }
+            s0.intoArray(db, d);
+            s1.intoArray(db, d + L);
+            s2.intoArray(db, d + 2 * L);
+            s3.intoArray(db, d + 3 * L);
+        }
+        for (; j + L <= j1; j += L) {
+            FloatVector s0 = FloatVector.fromArray(S, db, at + j);
+            for (int r = 0, row = j; r < m; r++, row += n) s0 = s0.add(FloatVector.fromArray(S, dz, row));
+            s0.intoArray(db, at + j);
+        }
+        for (; j < j1; j++) {
+            float s = db[at + j];
+            for (int r = 0, row = j; r < m; r++, row += n) s += dz[row];
+            db[at + j] = s;
+        }
+    }
+
+    /** {@link Rows#columnMax}: a vector of columns at a time down all the rows, then the last columns one by one. */
+    static void columnMax(float[] x, int off, int m, int n, float[] y, float[] arg, int at) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector best = FloatVector.fromArray(S, x, off + j), where = FloatVector.zero(S);
+            for (int r = 1, row = off + n + j; r < m; r++, row += n) {
+                FloatVector xv = FloatVector.fromArray(S, x, row);
+                where = where.blend(r, xv.compare(VectorOperators.GT, best));
+                best = best.max(xv);
+            }
+            best.intoArray(y, at + j);
+            where.intoArray(arg, at + j);
+        }
+        for (; j < n; j++) {
+            float best = x[off + j], where = 0;
+            for (int r = 1, row = off + n + j; r < m; r++, row += n) {
+                float xv = x[row];
+                if (xv > best) where = r;
+                best = Math.max(best, xv);
+            }
+            y[at + j] = best;
+            arg[at + j] = where;
+        }
+    }
 }
