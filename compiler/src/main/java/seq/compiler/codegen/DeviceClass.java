@@ -69,7 +69,7 @@ public final class DeviceClass {
         // collector has moved its Java array, and a result kept only on the device would be lost.
         java.util.Set<Integer> current = new java.util.HashSet<>();
         for (Step s : steps) {
-            if (s.op instanceof KernelOp k && k.parallel() != null) {
+            if (s.op instanceof KernelOp k && k.device()) {
                 int id = launches.size();
                 List<Integer> put = new ArrayList<>();
                 for (int b : s.reads) if (current.add(b)) put.add(b);

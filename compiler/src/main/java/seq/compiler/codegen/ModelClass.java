@@ -145,7 +145,8 @@ public final class ModelClass {
     private static void addRanged(String pass, List<Op> ops, String prefix, Plan plan, List<Loop.Kernel> kernels) {
         List<Stmt> items = new ArrayList<>(), range = new ArrayList<>();
         for (int k = 0; k < ops.size(); k++) {
-            if (!(ops.get(k) instanceof seq.compiler.ir.KernelOp op) || op.parallel() == null) continue;
+            seq.compiler.ir.KernelOp op = ops.get(k).threadSplit();
+            if (op == null) continue;
             List<Stmt> count = new ArrayList<>(intLets(op, plan, "dims"));
             count.add(new Loop.Return(op.parallelBound()));
             items.add(new If(cmp("==", v("k"), i(k)), count, List.of()));

@@ -106,7 +106,7 @@ public final class Flops {
         int first = op.arrays().size();
         for (int k = 0; k < op.ints().size(); k++) ints.put(params.get(first + k).name(), evaluate(op.ints().get(k), sizes));
         if (isProduct(op)) return product((KernelOp) op, ints);
-        // One add per element (its loops run over column blocks, which the walk below cannot count).
+        // One add per element (its JVM form is a call of the runtime's column sum, which the walk below cannot see into).
         if (op instanceof KernelOp k && k.label().equals("column_sum")) return get(ints, "M") * get(ints, "N");
         return new Walk(ints).statements(kernel.body());
     }
@@ -146,9 +146,18 @@ public final class Flops {
 
         private long statement(Stmt s) {
             if (s instanceof Loop.For f) {
-                long trips = Math.max(0, integer(f.hi()) - integer(f.lo()));
+                long lo = integer(f.lo()), trips = Math.max(0, integer(f.hi()) - lo);
                 integers.add(f.var());
-                return Math.multiplyExact(trips, statements(f.body()));
+                env.remove(f.var());
+                if (!boundsUse(f.body(), f.var())) return Math.multiplyExact(trips, statements(f.body()));
+                // A loop over blocks, whose inner loops' bounds depend on the block: walked trip by trip.
+                long n = 0;
+                for (long t = lo; t < lo + trips; t++) {
+                    env.put(f.var(), t);
+                    n = Math.addExact(n, statements(f.body()));
+                }
+                env.remove(f.var());
+                return n;
             }
             if (s instanceof Loop.Let l) {
                 if (l.type() != Loop.Type.INT) return real(l.init());
@@ -166,6 +175,28 @@ public final class Flops {
             if (s instanceof Loop.If i) return Math.max(statements(i.then()), statements(i.otherwise()));
             if (s instanceof Loop.Return r) return real(r.value());
             return 0;
+        }
+
+        /** Whether an inner loop's bounds depend on {@code var}, directly or through int lets. */
+        private static boolean boundsUse(List<Stmt> body, String var) {
+            Set<String> depends = new HashSet<>(Set.of(var));
+            return boundsUse(body, depends);
+        }
+
+        private static boolean boundsUse(List<Stmt> body, Set<String> depends) {
+            for (Stmt s : body) {
+                if (s instanceof Loop.Let l && l.type() == Loop.Type.INT && uses(l.init(), depends)) depends.add(l.var());
+                if (s instanceof Loop.For f && (uses(f.lo(), depends) || uses(f.hi(), depends) || boundsUse(f.body(), depends))) return true;
+                if (s instanceof Loop.If i && (boundsUse(i.then(), depends) || boundsUse(i.otherwise(), depends))) return true;
+            }
+            return false;
+        }
+
+        private static boolean uses(Expr e, Set<String> names) {
+            if (e instanceof Loop.Var v) return names.contains(v.name());
+            if (e instanceof Loop.Bin b) return uses(b.a(), names) || uses(b.b(), names);
+            if (e instanceof Loop.Neg n) return uses(n.a(), names);
+            return false;
         }
 
         private long integer(Expr e) {

@@ -22,22 +22,25 @@ import seq.compiler.types.Size;
  * one-iteration-per-work-item form does row by row can be one matrix product over the rows (a
  * {@link seq.compiler.codegen.loops.Gemm}). It computes what {@code body} computes; device kernels use
  * {@code body}.
+ *
+ * <p>{@code device} says whether a device runs a data-parallel kernel; without it (element-wise passes,
+ * whose iterations are blocks of elements) the parallel loop only splits the kernel across the JVM's threads.
  */
 public record KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
                        List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule,
-                       String parallel, List<Loop.Stmt> host) implements Op {
+                       String parallel, List<Loop.Stmt> host, boolean device) implements Op {
     /** The host form's range of parallel iterations. */
     public static final String LO = "$lo", HI = "$hi";
 
     public KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
                     List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule) {
-        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, null, null);
+        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, null, null, false);
     }
 
     public KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
                     List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule,
                     String parallel) {
-        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, null);
+        this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, null, parallel != null);
     }
 
     /**
@@ -51,7 +54,17 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
     /** This op with {@code host} as its JVM form over the parallel iterations [$lo, $hi). */
     public KernelOp withHost(List<Loop.Stmt> host) {
         if (parallel == null) throw new IllegalStateException(label + ": a host form needs a parallel loop");
-        return new KernelOp(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, host);
+        return new KernelOp(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, host, device);
+    }
+
+    /** This data-parallel op split across the JVM's threads only, never run on a device. */
+    public KernelOp jvmOnly() {
+        if (parallel == null) throw new IllegalStateException(label + ": only a data-parallel op can be split");
+        return new KernelOp(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, host, false);
+    }
+
+    @Override public KernelOp threadSplit() {
+        return parallel == null ? null : this;
     }
 
     public KernelOp {
@@ -66,6 +79,7 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
             throw new IllegalArgumentException(label + ": names do not match arguments");
         }
         if (parallel != null) checkParallelForm(label, body, parallel);
+        if (device && parallel == null) throw new IllegalArgumentException(label + ": a device kernel must be data-parallel");
     }
 
     /**

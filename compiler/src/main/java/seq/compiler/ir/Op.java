@@ -31,6 +31,12 @@ public interface Op {
     /** Ops that add this op's input gradients into {@code grads}; empty for backward ops. */
     default List<Op> vjp(Grads grads) { return List.of(); }
 
+    /**
+     * This op as a data-parallel kernel ({@link KernelOp#parallel}) whose iterations the JVM may run on
+     * several threads, or null.
+     */
+    default KernelOp threadSplit() { return null; }
+
     /** One line for `--dump-ir`. */
     String show();
 }

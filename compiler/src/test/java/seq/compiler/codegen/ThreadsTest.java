@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import seq.compiler.Backend;
@@ -31,26 +32,60 @@ class ThreadsTest {
     @MethodSource("models")
     void threadsGiveTheSingleThreadedResultBitForBit(String name, String source) throws Exception {
         Backend.Result r = Backend.compile(Sources.compile(source).models().get(0), "seq/gen/Threads", Emitter.Precision.F32, null);
+        int split = 0;
+        for (int batch : new int[] {7, 2}) split += splitAndCompare(r, Map.of("batch", batch, "T", 5)).forward();
+        assertTrue(split > 0, name + ": no op was split");
+    }
+
+    /**
+     * Element-wise passes (an activation, a Lambda, and their gradients) are split in blocks of elements:
+     * large enough ones are, and give the single-threaded bits.
+     */
+    @Test
+    void elementwisePassesSplitInBlocksOfElements() throws Exception {
+        String source = """
+            model Wide(x: [batch, T, 4]) -> [batch, T, 1] {
+                Dense(400, activation="relu")
+                Lambda(v -> v * v + 0.5)
+                Dense(1)
+            }
+            """;
+        Backend.Result r = Backend.compile(Sources.compile(source).models().get(0), "seq/gen/Wide", Emitter.Precision.F32, null);
+        Splits splits = splitAndCompare(r, Map.of("batch", 7, "T", 5));
+        // 7 · 5 · 400 = 14,000 elements: four blocks, split across the three threads, forward and backward.
+        assertTrue(splits.elementwiseForward() > 0 && splits.elementwiseBackward() > 0, "element-wise passes split: " + splits);
+    }
+
+    private record Splits(int forward, int elementwiseForward, int elementwiseBackward) {}
+
+    /**
+     * Runs one training step's passes on one thread and on three, asserts every buffer is the same bit for
+     * bit, and counts the ops that were split.
+     */
+    private static Splits splitAndCompare(Backend.Result r, Map<String, Integer> sizes) throws Exception {
         Net32 net = Harness.net32(r);
         Executor threads = Devices.jvm(net, 3);
-        int split = 0;
-        for (int batch : new int[] {7, 2}) {
-            List<String> symbols = r.plan().symbols();
-            Map<String, Integer> sizes = Map.of("batch", batch, "T", 5);
-            int[] dims = symbols.stream().mapToInt(sizes::get).toArray();
-            float[][] one = buffers(r, net, dims), many = buffers(r, net, dims);
-            net.forward(one, dims);
-            net.backward(one, dims);
-            threads.forward(many, dims);
-            threads.backward(many, dims);
-            for (Value v : r.plan().buffers()) {
-                int i = r.plan().index(v);
-                assertArrayEquals(one[i], many[i], v + " with batch " + batch);
-            }
-            for (int k = 0; k < net.forwardOps(); k++) if (net.forwardItems(dims, k) > 1) split++;
-        }
-        assertTrue(split > 0, name + ": no op was split");
         assertEquals("jvm (3 threads)", threads.describe());
+        int[] dims = r.plan().symbols().stream().mapToInt(sizes::get).toArray();
+        float[][] one = buffers(r, net, dims), many = buffers(r, net, dims);
+        net.forward(one, dims);
+        net.backward(one, dims);
+        threads.forward(many, dims);
+        threads.backward(many, dims);
+        for (Value v : r.plan().buffers()) {
+            int i = r.plan().index(v);
+            assertArrayEquals(one[i], many[i], v + " with " + sizes);
+        }
+        int forward = 0, elementwise = 0, elementwiseBack = 0;
+        for (int k = 0; k < net.forwardOps(); k++) {
+            if (net.forwardItems(dims, k) < 2) continue;
+            forward++;
+            if (r.graph().ops().get(k) instanceof seq.compiler.ir.ops.Elementwise.Map) elementwise++;
+        }
+        for (int k = 0; k < net.backwardOps(); k++) {
+            if (net.backwardItems(dims, k) > 1 && r.backward().ops().get(k).threadSplit().parallel().equals("ib")) elementwiseBack++;
+        }
+        return new Splits(forward, elementwise, elementwiseBack);
     }
 
     private static float[][] buffers(Backend.Result r, Net32 net, int[] dims) {

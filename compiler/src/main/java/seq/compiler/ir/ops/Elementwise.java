@@ -44,8 +44,10 @@ public final class Elementwise {
             List<Stmt> loop = new ArrayList<>(loads(inputs, out));
             loop.add(store("y", v("i"), body));
             return new KernelOp(label, span, inputs, List.of(out), names, List.of(out.size()), List.of("N"),
-                List.of(new For("i", i(0), v("N"), loop)), g -> Elementwise.vjp(label, span, inputs, out, body, g));
+                List.of(inBlocks(loop)), g -> Elementwise.vjp(label, span, inputs, out, body, g), BLOCK).jvmOnly();
         }
+
+        @Override public KernelOp threadSplit() { return op(); }
 
         @Override public List<Value> outputs() { return List.of(out); }
         @Override public List<Value> arrays() { return op().arrays(); }
@@ -53,6 +55,14 @@ public final class Elementwise {
         @Override public Loop.Kernel kernel(String name) { return op().kernel(name); }
         @Override public List<Op> vjp(Grads g) { return op().vjp(g); }
         @Override public String show() { return op().show(); }
+    }
+
+    /** The parallel loop of an element-wise pass: over blocks of elements, each the JVM's to run on one thread. */
+    private static final String BLOCK = "ib";
+
+    /** {@code body} for every element i, in blocks of 4,096 that the JVM's threads can share out. */
+    private static Stmt inBlocks(List<Stmt> body) {
+        return blocks(BLOCK, "i", v("N"), 4096, new For("i", v("i0"), v("i1"), body));
     }
 
     /** `let aj = inj[i]`, or `inj[i % len]` for a broadcast input. */
@@ -88,8 +98,13 @@ public final class Elementwise {
             reads.add(dy);
             List<Stmt> loop = new ArrayList<>(loads(ins, out));
             loop.add(addTo("d", index(ins.get(j), out), mul(at("dy", v("i")), local)));
-            ops.add(new KernelOp(label + "_d" + j, span, reads, List.of(dj), names, List.of(out.size()), List.of("N"),
-                List.of(new For("i", i(0), v("N"), loop)), null));
+            // A broadcast input's gradient sums over the leading axes, so only a full-size one can be split.
+            boolean full = ins.get(j).size().equals(out.size());
+            ops.add(full
+                ? new KernelOp(label + "_d" + j, span, reads, List.of(dj), names, List.of(out.size()), List.of("N"),
+                    List.of(inBlocks(loop)), null, BLOCK).jvmOnly()
+                : new KernelOp(label + "_d" + j, span, reads, List.of(dj), names, List.of(out.size()), List.of("N"),
+                    List.of(new For("i", i(0), v("N"), loop)), null));
         }
         return ops;
     }
