@@ -605,25 +605,24 @@ public final class Emitter {
                 return Type.REAL;
             }
             if (f.name().equals("step")) {
-                // 0.5 + 0.5 · copySign(1, x + 0): no branch, so loops over it vectorise (and never mispredict);
-                // adding +0 turns −0 into +0, whose step is 1, as x ≥ 0 has it on a device.
-                if (p == Precision.F32) mv.visitLdcInsn(1f);
+                // 1 − min(max(−x · 2^k · 2^k, 0), 1), with 2^2k enough to lift the smallest negative subnormal to
+                // 1 or more: only arithmetic, min and max, so C2 vectorises loops over it (a compare and branch,
+                // or Math.copySign, it does not). Both zeros give 1, as x ≥ 0 has it on a device; NaN gives NaN.
+                String real = "(" + p.real + p.real + ")" + p.real;
+                if (p == Precision.F32) mv.visitInsn(FCONST_1);
                 else mv.visitInsn(DCONST_1);
                 expect(expr(f.args().get(0)), Type.REAL, f);
-                mv.visitInsn(p == Precision.F32 ? FCONST_0 : DCONST_0);
-                mv.visitInsn(p == Precision.F32 ? FADD : DADD);
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "copySign", "(" + p.real + p.real + ")" + p.real, false);
-                if (p == Precision.F32) {
-                    mv.visitLdcInsn(0.5f);
-                    mv.visitInsn(FMUL);
-                    mv.visitLdcInsn(0.5f);
-                    mv.visitInsn(FADD);
-                } else {
-                    mv.visitLdcInsn(0.5);
-                    mv.visitInsn(DMUL);
-                    mv.visitLdcInsn(0.5);
-                    mv.visitInsn(DADD);
+                mv.visitInsn(p == Precision.F32 ? FNEG : DNEG);
+                for (int twice = 0; twice < 2; twice++) {
+                    if (p == Precision.F32) mv.visitLdcInsn(0x1p127f);
+                    else mv.visitLdcInsn(0x1p600);
+                    mv.visitInsn(p == Precision.F32 ? FMUL : DMUL);
                 }
+                mv.visitInsn(p == Precision.F32 ? FCONST_0 : DCONST_0);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", real, false);
+                mv.visitInsn(p == Precision.F32 ? FCONST_1 : DCONST_1);
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", real, false);
+                mv.visitInsn(p == Precision.F32 ? FSUB : DSUB);
                 return Type.REAL;
             }
             if (f.name().equals("abs")) {

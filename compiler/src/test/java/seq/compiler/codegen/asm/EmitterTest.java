@@ -105,24 +105,31 @@ class EmitterTest {
         }
     }
 
-    /** step(x): 1 from 0 up (−0 included, as x ≥ 0 has it), 0 below, in both precisions; and sigmoid at its two branches. */
+    /**
+     * step(x): 1 from 0 up (−0 included, as x ≥ 0 has it), 0 below, in both precisions, down to the smallest
+     * subnormals and out to the infinities; and sigmoid at its two branches.
+     */
     @Test void stepAndSigmoidInBothPrecisions() throws Exception {
-        Loop.Kernel k = new Loop.Kernel("fns", List.of(p("x", Type.REAL_ARRAY)), List.of(loop("i", i(3),
-            store("x", add(i(3), v("i")), fn("step", at("x", v("i")))),
-            store("x", add(i(6), v("i")), fn("sigmoid", at("x", v("i")))))));
-        double[] in = {2.5, -0.0, -1e-30};
-        double[] d = new double[9];
-        System.arraycopy(in, 0, d, 0, 3);
+        double[] in = {2.5, -0.0, -1e-30, 0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE,
+            -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -3e38};
+        int n = in.length;
+        Loop.Kernel k = new Loop.Kernel("fns", List.of(p("x", Type.REAL_ARRAY)), List.of(loop("i", i(n),
+            store("x", add(i(n), v("i")), fn("step", at("x", v("i")))),
+            store("x", add(i(2 * n), v("i")), fn("sigmoid", at("x", v("i")))))));
+        double[] d = new double[3 * n];
+        System.arraycopy(in, 0, d, 0, n);
         load(Emitter.Precision.F64, k).getMethod("fns", double[].class).invoke(null, (Object) d);
-        float[] f = new float[9];
-        for (int j = 0; j < 3; j++) f[j] = (float) in[j];
+        float[] f = new float[3 * n];
+        for (int j = 0; j < n; j++) f[j] = (float) in[j];
         load(Emitter.Precision.F32, k).getMethod("fns", float[].class).invoke(null, (Object) f);
-        for (int j = 0; j < 3; j++) {
-            double step = in[j] >= 0 ? 1 : 0, sigmoid = 1 / (1 + Math.exp(-in[j]));
-            assertEquals(step, d[3 + j], 0, "step(" + in[j] + ")");
-            assertEquals(step, f[3 + j], 0, "float step(" + in[j] + ")");
-            assertEquals(sigmoid, d[6 + j], 1e-15, "sigmoid(" + in[j] + ")");
-            assertEquals(sigmoid, f[6 + j], 3e-7, "float sigmoid(" + in[j] + ")");
+        for (int j = 0; j < n; j++) {
+            double sigmoid = 1 / (1 + Math.exp(-in[j]));
+            assertEquals(in[j] >= 0 ? 1 : 0, d[n + j], 0, "step(" + in[j] + ")");
+            assertEquals(f[j] >= 0 ? 1 : 0, f[n + j], 0, "float step(" + f[j] + ")");
+            if (Double.isFinite(in[j]) && Math.abs(in[j]) < 100) {
+                assertEquals(sigmoid, d[2 * n + j], 1e-15, "sigmoid(" + in[j] + ")");
+                assertEquals(sigmoid, f[2 * n + j], 3e-7, "float sigmoid(" + in[j] + ")");
+            }
         }
     }
 }
