@@ -13,6 +13,8 @@ public class GemmBench {
             {3200, 1024, 256, 0}, // an input product over every step
             {256, 512, 100, 0},   // the recurrent kernel's gradient, one sample
             {32, 128, 2048, 0},   // a weight gradient with few rows (B read in place)
+            {119, 100, 90, 0},    // model 5's Conv1D, one sample: 119 steps × 100 filters over 10 taps × 9 channels
+            {45, 100, 119, 0},    // its kernel's gradient, one sample, half the kernel rows (one thread's)
         };
         System.out.println((Gemm.VECTOR ? "VectorGemm" : "PanelGemm") + ", GFLOP/s on one thread:");
         for (int rep = 0; rep < 3; rep++) {

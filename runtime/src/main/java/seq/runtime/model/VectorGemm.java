@@ -23,6 +23,8 @@ final class VectorGemm {
     static final int KC = 256;
     /** Below this many rows of C, {@link #gemm} reads B's whole strips in place instead of packing them. */
     static final int DIRECT_ROWS = 64;
+    /** Rows of A multiplied by each strip of B before the next strip: a block that stays in cache. */
+    static final int MC = 64;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -91,7 +93,8 @@ final class VectorGemm {
     }
 
     /**
-     * C (+)= A · B over kc inner rows: strip by strip, four rows of C at a time; a last block of fewer rows
+     * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time (which stay in cache while every
+     * strip of B passes), strip by strip, four rows of C at a time; a last block of fewer rows
      * repeats its last row in the tile and stores only its own rows (one hot code path). A strip comes from
      * the panel, or with {@code direct} non-null and the strip whole, from B itself ({@code at}: B's first
      * row, {@code bRow} apart): the same sums either way.
@@ -100,16 +103,28 @@ final class VectorGemm {
                                 float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
         int strips = strips(n);
-        for (int t = 0; t < strips; t++) {
-            int j0 = t * W, w = Math.min(W, n - j0);
-            boolean inPlace = direct != null && w == W;
-            float[] src = inPlace ? direct : panel;
-            int base = inPlace ? at + j0 : t * kc * W, stride = inPlace ? bRow : W;
-            for (int i = 0; i < m; i += 4) {
-                int rows = Math.min(4, m - i), ai = aOff + i * aRow;
-                four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
-                    aCol, src, base, stride, kc, tile);
-                for (int r = 0; r < rows; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            int i1 = Math.min(m, i0 + MC);
+            for (int t = 0; t < strips; t++) {
+                int j0 = t * W, w = Math.min(W, n - j0);
+                boolean inPlace = direct != null && w == W;
+                float[] src = inPlace ? direct : panel;
+                int base = inPlace ? at + j0 : t * kc * W, stride = inPlace ? bRow : W;
+                if (w <= L) {
+                    // A last strip one vector wide: eight rows at a time, for eight independent sums again.
+                    for (int i = i0; i < i1; i += 8) {
+                        int rows = Math.min(8, i1 - i);
+                        eight(a, aOff + i * aRow, aRow, rows, aCol, panel, base, kc, tile);
+                        for (int r = 0; r < rows; r++) store(tile, r * L, c, cOff + (i + r) * cRow + j0, w, fresh);
+                    }
+                    continue;
+                }
+                for (int i = i0; i < i1; i += 4) {
+                    int rows = Math.min(4, i1 - i), ai = aOff + i * aRow;
+                    four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
+                        aCol, src, base, stride, kc, tile);
+                    for (int r = 0; r < rows; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
+                }
             }
         }
     }
@@ -157,5 +172,37 @@ final class VectorGemm {
         c21.intoArray(tile, 2 * W + L);
         c30.intoArray(tile, 3 * W);
         c31.intoArray(tile, 3 * W + L);
+    }
+
+    /**
+     * An 8 × 1-vector tile of sums over kc inner rows, for a strip whose columns fit one vector: the A rows
+     * from {@code ai}, {@code aRow} apart ({@code rows} of them, the last repeated), and the first vector of
+     * each strip row at {@code base + p·W} of the panel, written row by row into {@code tile}, L apart.
+     */
+    private static void eight(float[] a, int ai, int aRow, int rows, int aCol, float[] panel, int base, int kc, float[] tile) {
+        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
+        int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
+        int a7 = ai + Math.min(7, rows - 1) * aRow;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            int ap = p * aCol;
+            FloatVector b = FloatVector.fromArray(S, panel, base + p * W);
+            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + ap]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + ap]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + ap]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + ap]).fma(b, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
     }
 }
