@@ -46,8 +46,9 @@ public final class Gemm {
             if (r % 8 == 0) VectorGemm.gemm(a, 0, 64, 1, b, 0, 1, 64, c, 0, 48, 66, 48, 64, r & 1);
             VectorGemm.pack(b, 0, 48, 1, 64, 48);
             VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, r & 1);
-            VectorRows.sigmoid(c, 0, 48);
-            VectorRows.tanh(c, 0, 40);
+            VectorRows.sigmoid(c, 0, 48, 3, 50);
+            VectorRows.tanh(c, 0, 40, 2, 48);
+            VectorRows.tanh(c, 0, 12, 4, 40);
             VectorRows.columnSum(a, 16, 66, 0, 66, c, 0);
             VectorRows.columnMax(a, 0, 16, 66, c, b, 0);
         }

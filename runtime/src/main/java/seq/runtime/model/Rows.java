@@ -1,18 +1,29 @@
 package seq.runtime.model;
 
 /**
- * Activations applied in place to a row segment {@code a[off .. off + n)}, for generated float32 classes
- * that gather a step's gate pre-activations in rows: {@link VectorRows} when the JVM has the Vector API
- * (see {@link Gemm#VECTOR}), else {@link FastMath} element by element. Both give the same bits.
+ * Operations on rows for generated float32 classes: activations applied in place to row segments (a
+ * step's gate pre-activations, for every sample), column sums and column maxima: {@link VectorRows} when
+ * the JVM has the Vector API (see {@link Gemm#VECTOR}), else plain loops ({@link FastMath} element by
+ * element). Both give the same bits.
  */
 public final class Rows {
     private Rows() {}
 
-    public static void sigmoidRow(float[] a, int off, int n) {
+    /** Sigmoid in place on {@code count} segments {@code a[off + k·stride .. + n)}. */
+    public static void sigmoidRows(float[] a, int off, int n, int count, int stride) {
         if (Gemm.VECTOR) {
-            VectorRows.sigmoid(a, off, n);
+            VectorRows.sigmoid(a, off, n, count, stride);
         } else {
-            for (int i = off; i < off + n; i++) a[i] = FastMath.sigmoid(a[i]);
+            for (int k = 0; k < count; k++) for (int i = off + k * stride; i < off + k * stride + n; i++) a[i] = FastMath.sigmoid(a[i]);
+        }
+    }
+
+    /** Tanh in place on {@code count} segments {@code a[off + k·stride .. + n)}. */
+    public static void tanhRows(float[] a, int off, int n, int count, int stride) {
+        if (Gemm.VECTOR) {
+            VectorRows.tanh(a, off, n, count, stride);
+        } else {
+            for (int k = 0; k < count; k++) for (int i = off + k * stride; i < off + k * stride + n; i++) a[i] = FastMath.tanh(a[i]);
         }
     }
 
@@ -52,14 +63,6 @@ public final class Rows {
                     y[at + j] = Math.max(yv, xv);
                 }
             }
-        }
-    }
-
-    public static void tanhRow(float[] a, int off, int n) {
-        if (Gemm.VECTOR) {
-            VectorRows.tanh(a, off, n);
-        } else {
-            for (int i = off; i < off + n; i++) a[i] = FastMath.tanh(a[i]);
         }
     }
 }

@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code Rows} on Java's Vector API: {@link FastMath}'s sigmoid and tanh lane by lane, the same operations
- * in the same order, so the same bits. A row whose length is not a whole number of vectors is worked on
- * in a padded scratch copy. Each function is one loop with its exp written out inside: the Vector API
+ * in the same order, so the same bits. Several rows, or a row whose length is not a whole number of
+ * vectors, are worked on in a scratch copy, one after another and padded to whole vectors. Each function is one loop with its exp written out inside: the Vector API
  * is only fast where C2 inlines everything into one compiled loop, and a shared helper would be compiled
  * on its own and called, boxing every vector. Loaded only when the JVM has the
  * {@code jdk.incubator.vector} module.
@@ -22,20 +22,42 @@ final class VectorRows {
 
     private VectorRows() {}
 
-    /** The array to work on: {@code a} itself, or (for a partial last vector) a padded scratch copy of the row. */
-    private static float[] source(float[] a, int off, int n) {
+    /**
+     * The array to work on for {@code count} segments of n elements, {@code stride} apart from {@code off}:
+     * {@code a} itself when the segments are whole vectors, else a scratch copy of them one after another,
+     * padded to whole vectors, which {@link #scatter} copies back.
+     */
+    private static float[] gather(float[] a, int off, int n, int count, int stride) {
         if (n % L == 0) return a;
         float[][] holder = PADDED.get();
-        int padded = (n / L + 1) * L;
+        int padded = (n * count / L + 1) * L;
         if (holder[0].length < padded) holder[0] = new float[padded];
-        System.arraycopy(a, off, holder[0], 0, n);
-        return holder[0];
+        float[] buf = holder[0];
+        for (int k = 0; k < count; k++) System.arraycopy(a, off + k * stride, buf, k * n, n);
+        return buf;
     }
 
-    static void sigmoid(float[] a, int off, int n) {
-        float[] buf = source(a, off, n);
-        int base = buf == a ? off : 0, end = base + n;
-        for (int i = base; i < end; i += L) {
+    private static void scatter(float[] buf, float[] a, int off, int n, int count, int stride) {
+        if (buf != a) for (int k = 0; k < count; k++) System.arraycopy(buf, k * n, a, off + k * stride, n);
+    }
+
+    static void sigmoid(float[] a, int off, int n, int count, int stride) {
+        float[] buf = gather(a, off, n, count, stride);
+        if (buf != a) sigmoid(buf, 0, n * count);
+        else for (int k = 0, at = off; k < count; k++, at += stride) sigmoid(a, at, at + n);
+        scatter(buf, a, off, n, count, stride);
+    }
+
+    static void tanh(float[] a, int off, int n, int count, int stride) {
+        float[] buf = gather(a, off, n, count, stride);
+        if (buf != a) tanh(buf, 0, n * count);
+        else for (int k = 0, at = off; k < count; k++, at += stride) tanh(a, at, at + n);
+        scatter(buf, a, off, n, count, stride);
+    }
+
+    /** Sigmoid in place over whole vectors from {@code from} until {@code to} or just past it. */
+    private static void sigmoid(float[] buf, int from, int to) {
+        for (int i = from; i < to; i += L) {
             FloatVector c = FloatVector.fromArray(S, buf, i).neg().max(-87.33f).min(88.37f);
             FloatVector shifted = c.mul(1.44269504088896341f).add(ROUND);
             IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS);
@@ -47,13 +69,11 @@ final class VectorRows {
             FloatVector e = p.mul(r.mul(r)).add(r).add(1f).mul(scale);
             FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(buf, i);
         }
-        if (buf != a) System.arraycopy(buf, 0, a, off, n);
     }
 
-    static void tanh(float[] a, int off, int n) {
-        float[] buf = source(a, off, n);
-        int base = buf == a ? off : 0, end = base + n;
-        for (int i = base; i < end; i += L) {
+    /** Tanh in place over whole vectors from {@code from} until {@code to} or just past it. */
+    private static void tanh(float[] buf, int from, int to) {
+        for (int i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromArray(S, buf, i);
             FloatVector abs = x.abs();
             FloatVector c = abs.mul(-2f).max(-87.33f).min(88.37f);
@@ -72,7 +92,6 @@ final class VectorRows {
             FloatVector small = x.add(x.mul(x2).mul(q));
             t.blend(t.neg(), x.compare(VectorOperators.LT, 0f)).blend(small, abs.compare(VectorOperators.LT, 0.2f)).intoArray(buf, i);
         }
-        if (buf != a) System.arraycopy(buf, 0, a, off, n);
     }
 
     /**

@@ -6,22 +6,29 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RowsTest {
-    /** The vector rows give FastMath's bits, on whole vectors and partial tails, and touch nothing outside the row. */
+    /**
+     * The vector rows give FastMath's bits, on one segment or several strided ones, of whole vectors and of
+     * partial ones, and touch nothing outside the segments.
+     */
     @Test
     void vectorRowsEqualFastMathBitForBit() {
         Random rng = new Random(11);
-        for (int n : new int[] {1, 5, 12, 16, 17, 48, 100, 257}) {
-            float[] a = new float[n + 7];
+        for (int[] c : new int[][] {{1, 1, 0}, {5, 1, 0}, {12, 1, 0}, {16, 1, 0}, {17, 1, 0}, {48, 1, 0}, {100, 1, 0}, {257, 1, 0},
+                                     {12, 16, 48}, {24, 7, 48}, {16, 3, 20}, {6, 5, 6}, {32, 2, 100}}) {
+            int n = c[0], count = c[1], stride = c[2];
+            float[] a = new float[3 + (count - 1) * stride + n + 7];
             for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextGaussian() * (i % 3 == 0 ? 0.1 : 6));
             a[3] = -100f;
             a[4] = 100f;
             float[] s = a.clone(), t = a.clone();
-            VectorRows.sigmoid(s, 3, n);
-            VectorRows.tanh(t, 3, n);
+            VectorRows.sigmoid(s, 3, n, count, stride);
+            VectorRows.tanh(t, 3, n, count, stride);
             for (int i = 0; i < a.length; i++) {
-                boolean inside = i >= 3 && i < 3 + n;
-                assertEquals(inside ? FastMath.sigmoid(a[i]) : a[i], s[i], 0f, "sigmoid, n = " + n + ", at " + i);
-                assertEquals(inside ? FastMath.tanh(a[i]) : a[i], t[i], 0f, "tanh, n = " + n + ", at " + i);
+                int k = stride == 0 ? 0 : (i - 3) / stride;
+                boolean inside = i >= 3 && k < count && i - 3 - k * stride < n;
+                String at = "n = " + n + ", count = " + count + ", at " + i;
+                assertEquals(inside ? FastMath.sigmoid(a[i]) : a[i], s[i], 0f, "sigmoid, " + at);
+                assertEquals(inside ? FastMath.tanh(a[i]) : a[i], t[i], 0f, "tanh, " + at);
             }
         }
     }

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Operations on whole rows, as statements: activations applied in place to a row segment
- * {@code a[off .. off + n)}, and column sums and maxima. float32 model classes call the runtime's vectorised rows
+ * Operations on whole rows, as statements: activations applied in place to row segments, column sums
+ * and column maxima. float32 model classes call the runtime's vectorised rows
  * ({@code seq.runtime.model.Rows}, the same signatures); float64 classes get the loops below. What lets a
- * recurrence apply its gates' activations a row at a time instead of one unit at a time.
+ * recurrence apply a gate's activation to a step's rows of every sample in one call instead of one unit
+ * at a time.
  */
 public final class RowOps {
     private RowOps() {}
@@ -17,13 +18,16 @@ public final class RowOps {
     /** The float32 implementation every call goes to. */
     public static final String RUNTIME = "seq/runtime/model/Rows";
 
-    private static Kernel row(String name, String fn) {
-        return new Kernel(name, List.of(p("a", Type.REAL_ARRAY), p("off", Type.INT), p("n", Type.INT)), List.of(
-            loop("i", v("n"), store("a", add(v("off"), v("i")), fn(fn, at("a", add(v("off"), v("i"))))))));
+    /** {@code fn} in place on {@code count} segments {@code a[off + k·stride .. + n)}. */
+    private static Kernel rows(String name, String fn) {
+        return new Kernel(name, List.of(p("a", Type.REAL_ARRAY), p("off", Type.INT), p("n", Type.INT), p("count", Type.INT),
+            p("stride", Type.INT)), List.of(loop("k", v("count"), loop("i", v("n"),
+                let("at", Type.INT, add(add(v("off"), mul(v("k"), v("stride"))), v("i"))),
+                store("a", v("at"), fn(fn, at("a", v("at"))))))));
     }
 
-    public static final Kernel SIGMOID = row("sigmoidRow", "sigmoid");
-    public static final Kernel TANH = row("tanhRow", "tanh");
+    public static final Kernel SIGMOID = rows("sigmoidRows", "sigmoid");
+    public static final Kernel TANH = rows("tanhRows", "tanh");
     /** {@code db[at + j] += sum over rows r < m of dz[r·n + j]} for j in [j0, j1): a bias's gradient. */
     public static final Kernel COLUMN_SUM = new Kernel("columnSum", List.of(p("dz", Type.REAL_ARRAY), p("m", Type.INT), p("n", Type.INT),
         p("j0", Type.INT), p("j1", Type.INT), p("db", Type.REAL_ARRAY), p("at", Type.INT)), List.of(
@@ -45,14 +49,14 @@ public final class RowOps {
     public static final List<Kernel> ALL = List.of(SIGMOID, TANH, COLUMN_SUM, COLUMN_MAX);
 
     /**
-     * The statement applying {@code activation} to the row, if it is one a row can take: sigmoid, tanh, or
-     * linear (nothing to do, an empty list); null for any other.
+     * The statement applying {@code activation} to {@code count} segments {@code a[off + k·stride .. + n)},
+     * if it is one a row can take: sigmoid, tanh, or linear (nothing to do, an empty list); null for any other.
      */
-    public static List<Stmt> apply(UnaryOperator<Expr> activation, String a, Expr off, Expr n) {
+    public static List<Stmt> apply(UnaryOperator<Expr> activation, String a, Expr off, Expr n, Expr count, Expr stride) {
         Expr probe = activation.apply(v("$z"));
         if (probe.equals(v("$z"))) return List.of();
-        if (probe.equals(fn("sigmoid", v("$z")))) return List.of(new Call(SIGMOID.name(), List.of(v(a), off, n)));
-        if (probe.equals(fn("tanh", v("$z")))) return List.of(new Call(TANH.name(), List.of(v(a), off, n)));
+        if (probe.equals(fn("sigmoid", v("$z")))) return List.of(new Call(SIGMOID.name(), List.of(v(a), off, n, count, stride)));
+        if (probe.equals(fn("tanh", v("$z")))) return List.of(new Call(TANH.name(), List.of(v(a), off, n, count, stride)));
         return null;
     }
 }

@@ -73,7 +73,7 @@ public final class Gru {
             g -> backward(recurrent, bias, y, saved, cfg, resetAfter, span, ints, g));
         // On the JVM (reset_after only: the other form's candidate product waits for each sample's reset gate),
         // each step's h_{t-1} · U as one product over the samples, into the recurrent parts' rows.
-        return List.of(inputProduct(x, kernel, saved.xw(), span), resetAfter ? op.withHost(forwardHost(cfg, start, "hz", List.of(gates))) : op);
+        return List.of(inputProduct(x, kernel, saved.xw(), span), resetAfter ? op.withHost(forwardHost(cfg, start, "hz", perSample(gates))) : op);
     }
 
     private static List<Op> backward(Value recurrent, Value bias, Value y, Saved saved, Config cfg,

@@ -1,6 +1,8 @@
 package seq.compiler.ir.ops;
 
 import static seq.compiler.codegen.loops.Loop.*;
+import static seq.compiler.ir.KernelOp.HI;
+import static seq.compiler.ir.KernelOp.LO;
 import static seq.compiler.ir.ops.Recurrence.*;
 
 import java.util.ArrayList;
@@ -65,32 +67,34 @@ public final class Lstm {
     }
 
     /**
-     * The JVM form's gates for one sample and step: with sigmoid, tanh or linear activations, each gate
-     * block's activations applied a row at a time (vectorised; see {@link RowOps}), and tanh(c) likewise
-     * through h's row; otherwise {@code gates}, unit by unit.
+     * The JVM form's gates for one step of the samples [lo, hi): with sigmoid, tanh or linear activations,
+     * each gate block's activation applied to the step's rows of all the samples in one call (vectorised;
+     * see {@link RowOps}), and tanh(c) likewise through h's rows; otherwise {@code gates}, sample by sample
+     * and unit by unit.
      */
     private static List<Stmt> hostGates(Config cfg, Stmt gates) {
-        Expr u = v("U"), hRow = idx(ROW, u, i(0));
-        List<Stmt> inputForget = RowOps.apply(cfg.recurrentActivation(), "zs", Z_ROW, mul(i(2), u));
-        List<Stmt> cell = RowOps.apply(cfg.activation(), "zs", add(Z_ROW, mul(i(2), u)), u);
-        List<Stmt> out = RowOps.apply(cfg.recurrentActivation(), "zs", add(Z_ROW, mul(i(3), u)), u);
-        List<Stmt> state = RowOps.apply(cfg.activation(), "hs", hRow, u);
-        if (inputForget == null || cell == null || out == null || state == null) return List.of(gates);
+        Expr u = v("U"), count = sub(v(HI), v(LO)), zStride = mul(v("T"), v("G")), hStride = mul(v("T"), u);
+        Expr first = add(mul(v(LO), v("T")), v("s")), z0 = mul(first, v("G")), h0 = mul(first, u);
+        List<Stmt> inputForget = RowOps.apply(cfg.recurrentActivation(), "zs", z0, mul(i(2), u), count, zStride);
+        List<Stmt> cell = RowOps.apply(cfg.activation(), "zs", add(z0, mul(i(2), u)), u, count, zStride);
+        List<Stmt> out = RowOps.apply(cfg.recurrentActivation(), "zs", add(z0, mul(i(3), u)), u, count, zStride);
+        List<Stmt> state = RowOps.apply(cfg.activation(), "hs", h0, u, count, hStride);
+        if (inputForget == null || cell == null || out == null || state == null) return perSample(gates);
         List<Stmt> all = new ArrayList<>(inputForget);
         all.addAll(cell);
         all.addAll(out);
         // c_t = f·c_{t-1} + i·g, kept in c's row and copied to h's row, which the activation then takes in place.
-        all.add(loop("q", u,
+        all.add(loop("b0", v(LO), v(HI), loop("q", u,
             let("cp", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, u, v("q"))), r(0))),
             let("cn", Type.REAL, add(mul(at("zs", add(Z_ROW, add(u, v("q")))), v("cp")),
                 mul(at("zs", add(Z_ROW, v("q"))), at("zs", add(Z_ROW, add(mul(i(2), u), v("q"))))))),
             store("cs", idx(ROW, u, v("q")), v("cn")),
-            store("hs", idx(ROW, u, v("q")), v("cn"))));
+            store("hs", idx(ROW, u, v("q")), v("cn")))));
         all.addAll(state);
-        all.add(loop("q", u,
+        all.add(loop("b0", v(LO), v(HI), loop("q", u,
             let("hn", Type.REAL, mul(at("zs", add(Z_ROW, add(mul(i(3), u), v("q")))), at("hs", idx(ROW, u, v("q"))))),
             store("hs", idx(ROW, u, v("q")), v("hn")),
-            output(cfg, v("hn"))));
+            output(cfg, v("hn")))));
         return all;
     }
 

@@ -89,15 +89,22 @@ public final class Recurrence {
     /**
      * The forward kernel's JVM form over samples [lo, hi): each step for all of them together: {@code start}
      * per sample, the recurrent product h_{s-1} · U as one matrix product over the samples' rows of
-     * {@code z} (nothing at the first step), then {@code gates} per sample.
+     * {@code z} (nothing at the first step), then {@code gates}, which covers the samples [lo, hi) itself
+     * ({@link #perSample} runs a sample's statements for each).
      */
     static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates) {
         Gemm.View u = new Gemm.View("u", i(0), v("G"), i(1));
         Stmt product = when(HAS_PREV, Gemm.callPacked(
             new Gemm.View("hs", mul(add(mul(v(LO), v("T")), sub(v("s"), i(1))), v("U")), mul(v("T"), v("U")), i(1)), u,
             z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), sub(v(HI), v(LO)), v("G"), v("U"), true));
-        return List.of(Gemm.pack(u, v("U"), v("G")), new For("s", i(0), v("T"), List.of(inputStep(cfg), new For("b0", v(LO), v(HI), start),
-            product, new For("b0", v(LO), v(HI), gates))));
+        List<Stmt> step = new ArrayList<>(List.of(inputStep(cfg), new For("b0", v(LO), v(HI), start), product));
+        step.addAll(gates);
+        return List.of(Gemm.pack(u, v("U"), v("G")), new For("s", i(0), v("T"), step));
+    }
+
+    /** {@code body} for each sample b0 of [lo, hi). */
+    static List<Stmt> perSample(Stmt body) {
+        return List.of(new For("b0", v(LO), v(HI), List.of(body)));
     }
 
     /**

@@ -37,7 +37,7 @@ public final class SimpleRnn {
         List<Size> ints = ints(x, units, 1);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
             arrays.op("simple_rnn", span, ints, forward(cfg, step), g -> backward(recurrent, bias, y, saved, cfg, span, ints, g))
-                .withHost(forwardHost(cfg, List.of(start), "zs", List.of(cell))));
+                .withHost(forwardHost(cfg, List.of(start), "zs", perSample(cell))));
     }
 
     private static List<Op> backward(Value recurrent, Value bias, Value y, Saved saved, Config cfg,
