@@ -121,9 +121,10 @@ final class VectorGemm {
                 }
                 for (int i = i0; i < i1; i += 4) {
                     int rows = Math.min(4, i1 - i), ai = aOff + i * aRow;
-                    four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
-                        aCol, src, base, stride, kc, tile);
-                    for (int r = 0; r < rows; r++) store(tile, r * W, c, cOff + (i + r) * cRow + j0, w, fresh);
+                    int ci = cOff + i * cRow + j0;
+                    if (four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
+                            aCol, src, base, stride, kc, tile, w == W ? c : null, ci, cRow, rows, fresh)) continue;
+                    for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
                 }
             }
         }
@@ -143,10 +144,13 @@ final class VectorGemm {
 
     /**
      * A 4 × W tile of sums over kc inner rows, from the A rows at a0..a3 and B's strip rows at
-     * {@code base + p·stride} of {@code b}, written row by row into {@code tile}.
+     * {@code base + p·stride} of {@code b}. With {@code c} non-null (a whole strip), the tile's first
+     * {@code rows} rows go straight from registers into C's rows from {@code at}, {@code cRow} apart
+     * ({@code fresh}: stored, else added), and it returns true; otherwise the tile is written row by row into
+     * {@code tile} for {@link #store}, and it returns false.
      */
-    private static void four(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int base, int stride, int kc,
-                             float[] tile) {
+    private static boolean four(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int base, int stride, int kc,
+                                float[] tile, float[] c, int at, int cRow, int rows, boolean fresh) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int bp = base + p * stride, ap = p * aCol;
@@ -164,14 +168,49 @@ final class VectorGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, W);
-        c11.intoArray(tile, W + L);
-        c20.intoArray(tile, 2 * W);
-        c21.intoArray(tile, 2 * W + L);
-        c30.intoArray(tile, 3 * W);
-        c31.intoArray(tile, 3 * W + L);
+        if (c == null) {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, W);
+            c11.intoArray(tile, W + L);
+            c20.intoArray(tile, 2 * W);
+            c21.intoArray(tile, 2 * W + L);
+            c30.intoArray(tile, 3 * W);
+            c31.intoArray(tile, 3 * W + L);
+            return false;
+        }
+        // C + sum, as store() adds a tile row: the same bits either way.
+        if (!fresh) {
+            c00 = FloatVector.fromArray(S, c, at).add(c00);
+            c01 = FloatVector.fromArray(S, c, at + L).add(c01);
+        }
+        c00.intoArray(c, at);
+        c01.intoArray(c, at + L);
+        if (rows < 2) return true;
+        at += cRow;
+        if (!fresh) {
+            c10 = FloatVector.fromArray(S, c, at).add(c10);
+            c11 = FloatVector.fromArray(S, c, at + L).add(c11);
+        }
+        c10.intoArray(c, at);
+        c11.intoArray(c, at + L);
+        if (rows < 3) return true;
+        at += cRow;
+        if (!fresh) {
+            c20 = FloatVector.fromArray(S, c, at).add(c20);
+            c21 = FloatVector.fromArray(S, c, at + L).add(c21);
+        }
+        c20.intoArray(c, at);
+        c21.intoArray(c, at + L);
+        if (rows < 4) return true;
+        at += cRow;
+        if (!fresh) {
+            c30 = FloatVector.fromArray(S, c, at).add(c30);
+            c31 = FloatVector.fromArray(S, c, at + L).add(c31);
+        }
+        c30.intoArray(c, at);
+        c31.intoArray(c, at + L);
+        return true;
     }
 
     /**
