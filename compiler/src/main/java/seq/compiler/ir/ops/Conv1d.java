@@ -57,6 +57,7 @@ public final class Conv1d {
      * For the JVM forms: {@code a0}, {@code a1}, the output steps whose taps all read inside the input. With
      * dilation 1 their windows are consecutive rows of x, so the steps [a0, a1) are one matrix product with
      * inner size K·C (x read in place as its own im2col matrix); with other dilations the range is empty.
+     * The same for every sample.
      */
     private static List<Stmt> interior(Config cfg) {
         if (cfg.dilation() != 1) return List.of(let("a0", Type.INT, i(0)), let("a1", Type.INT, i(0)));
@@ -107,18 +108,24 @@ public final class Conv1d {
         List<Size> ints = List.of(x.shape().get(0), x.shape().get(1), x.shape().get(2), y.shape().get(1), y.last(),
             kernel.shape().get(0));
         List<String> intNames = List.of("B", "Tin", "C", "L", "F", "K");
-        // On the JVM, per sample: the bias, then the taps as matrix products over output steps (y rows t += x rows · W[k]).
-        List<Stmt> perSample = new ArrayList<>(List.of(start));
-        perSample.addAll(interior(cfg));
-        perSample.add(Gemm.call(new Gemm.View("x", xRow(cfg, v("a0"), i(0)), mul(i(cfg.stride()), v("C")), i(1)),
-            new Gemm.View("w", i(0), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), v("a0")), v("F")), v("F"),
-            sub(v("a1"), v("a0")), v("F"), mul(v("K"), v("C")), true));
-        perSample.add(edges(cfg, List.of(), (t0, count) -> Gemm.call(new Gemm.View("x", xRow(cfg, t0, v("k")), mul(i(cfg.stride()), v("C")), i(1)),
+        // On the JVM: every sample's rows start at the bias; then, with W packed once, the interior steps of each
+        // sample as one product (x read in place as its im2col matrix); then each tap's remaining steps. The
+        // parts write disjoint rows, so their order changes no sum.
+        List<Stmt> host = new ArrayList<>(List.of(new For("b0", v(LO), v(HI), List.of(start))));
+        host.addAll(interior(cfg));
+        if (cfg.dilation() == 1) {
+            Gemm.View w = new Gemm.View("w", i(0), v("F"), i(1));
+            host.add(Gemm.pack(w, mul(v("K"), v("C")), v("F")));
+            host.add(new For("b0", v(LO), v(HI), List.of(Gemm.callPacked(
+                new Gemm.View("x", xRow(cfg, v("a0"), i(0)), mul(i(cfg.stride()), v("C")), i(1)), w,
+                "y", mul(add(mul(v("b0"), v("L")), v("a0")), v("F")), v("F"), sub(v("a1"), v("a0")), v("F"), mul(v("K"), v("C")), true))));
+        }
+        host.add(new For("b0", v(LO), v(HI), List.of(edges(cfg, List.of(), (t0, count) -> Gemm.call(
+            new Gemm.View("x", xRow(cfg, t0, v("k")), mul(i(cfg.stride()), v("C")), i(1)),
             new Gemm.View("w", mul(mul(v("k"), v("C")), v("F")), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), t0), v("F")), v("F"),
-            count, v("F"), v("C"), true)));
+            count, v("F"), v("C"), true)))));
         return new KernelOp("conv1d", span, ins, List.of(y), names, ints, intNames, body,
-            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0")
-            .withHost(List.of(new For("b0", v(LO), v(HI), perSample)));
+            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0").withHost(host);
     }
 
     /**
