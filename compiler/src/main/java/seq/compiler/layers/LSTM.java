@@ -18,6 +18,7 @@ public final class LSTM extends Recurrent {
             saved(ir, layer, "xw", batch, steps, units.times(4)),
             saved(ir, layer, "z", batch, steps, units.times(4)),
             saved(ir, layer, "c", batch, steps, units),
+            saved(ir, layer, "c_activation", batch, steps, units),
             saved(ir, layer, "h", batch, steps, units),
             saved(ir, layer, "dh", batch, units),
             saved(ir, layer, "dc", batch, units));

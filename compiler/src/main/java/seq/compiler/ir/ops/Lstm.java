@@ -19,8 +19,8 @@ import seq.compiler.types.Size;
 /**
  * Keras's LSTM: xw = x·W for every step at once, then a kernel with the time loop inside: for each step,
  * z = xw_t + h_{t-1}·U + b, gates i f c o (Keras's column order), c_t = f·c_{t-1} + i·g,
- * h_t = o·act(c_t). The forward kernel saves the pre-activations, cells and hidden states; the
- * backward kernel is the reverse time loop (BPTT) over them, writing each step's dz into xw's
+ * h_t = o·act(c_t). The forward kernel saves the pre-activations, cells, their activations and hidden
+ * states; the backward kernel is the reverse time loop (BPTT) over them, writing each step's dz into xw's
  * gradient; U's and b's gradients are reductions over those rows (see {@link Recurrence}).
  */
 public final class Lstm {
@@ -28,9 +28,9 @@ public final class Lstm {
 
     /**
      * What the forward op saves for its backward op (z: the gates' pre-activations, or their activations
-     * when {@link Config#valueSlopes}), and the backward op's per-sample scratch rows.
+     * when {@link Config#valueSlopes}; c and its activation ca), and the backward op's per-sample scratch rows.
      */
-    public record Saved(Value xw, Value z, Value c, Value h, Value dh, Value dc) {}
+    public record Saved(Value xw, Value z, Value c, Value ca, Value h, Value dh, Value dc) {}
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
@@ -43,7 +43,9 @@ public final class Lstm {
             let("cprev", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, v("U"), v("q"))), r(0))),
             let("cv", Type.REAL, add(mul(v("fg"), v("cprev")), mul(v("ig"), v("gg")))),
             store("cs", idx(ROW, v("U"), v("q")), v("cv")),
-            let("hv", Type.REAL, mul(v("og"), cfg.activation().apply(v("cv")))),
+            let("cav", Type.REAL, cfg.activation().apply(v("cv"))),
+            store("cas", idx(ROW, v("U"), v("q")), v("cav")),
+            let("hv", Type.REAL, mul(v("og"), v("cav"))),
             store("hs", idx(ROW, v("U"), v("q")), v("hv")),
             output(cfg, v("hv"))));
         if (cfg.valueSlopes()) {
@@ -59,7 +61,7 @@ public final class Lstm {
             when(HAS_PREV, project("k", v("U"), at("hs", idx(PREV, v("U"), v("k"))), "u", i(0), v("G"), "zs", Z_ROW)), gates);
         Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
-        arrays.write("y", y).write("zs", saved.z()).write("cs", saved.c()).write("hs", saved.h());
+        arrays.write("y", y).write("zs", saved.z()).write("cs", saved.c()).write("cas", saved.ca()).write("hs", saved.h());
         List<Size> ints = ints(x, units, 4);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
             arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g))
@@ -78,21 +80,21 @@ public final class Lstm {
         List<Stmt> inputForget = RowOps.apply(cfg.recurrentActivation(), "zs", z0, mul(i(2), u), count, zStride);
         List<Stmt> cell = RowOps.apply(cfg.activation(), "zs", add(z0, mul(i(2), u)), u, count, zStride);
         List<Stmt> out = RowOps.apply(cfg.recurrentActivation(), "zs", add(z0, mul(i(3), u)), u, count, zStride);
-        List<Stmt> state = RowOps.apply(cfg.activation(), "hs", h0, u, count, hStride);
+        List<Stmt> state = RowOps.apply(cfg.activation(), "cas", h0, u, count, hStride);
         if (inputForget == null || cell == null || out == null || state == null) return perSample(gates);
         List<Stmt> all = new ArrayList<>(inputForget);
         all.addAll(cell);
         all.addAll(out);
-        // c_t = f·c_{t-1} + i·g, kept in c's row and copied to h's row, which the activation then takes in place.
+        // c_t = f·c_{t-1} + i·g, kept in c's row and copied to ca's row, which the activation then takes in place.
         all.add(loop("b0", v(LO), v(HI), loop("q", u,
             let("cp", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, u, v("q"))), r(0))),
             let("cn", Type.REAL, add(mul(at("zs", add(Z_ROW, add(u, v("q")))), v("cp")),
                 mul(at("zs", add(Z_ROW, v("q"))), at("zs", add(Z_ROW, add(mul(i(2), u), v("q"))))))),
             store("cs", idx(ROW, u, v("q")), v("cn")),
-            store("hs", idx(ROW, u, v("q")), v("cn")))));
+            store("cas", idx(ROW, u, v("q")), v("cn")))));
         all.addAll(state);
         all.add(loop("b0", v(LO), v(HI), loop("q", u,
-            let("hn", Type.REAL, mul(at("zs", add(Z_ROW, add(mul(i(3), u), v("q")))), at("hs", idx(ROW, u, v("q"))))),
+            let("hn", Type.REAL, mul(at("zs", add(Z_ROW, add(mul(i(3), u), v("q")))), at("cas", idx(ROW, u, v("q"))))),
             store("hs", idx(ROW, u, v("q")), v("hn")),
             output(cfg, v("hn")))));
         return all;
@@ -103,7 +105,8 @@ public final class Lstm {
         UnaryOperator<Expr> act = cfg.activation(), rec = cfg.recurrentActivation();
         BinaryOperator<Expr> slopeAct = cfg.activationSlope(), slopeRec = cfg.recurrentSlope();
         // Each gate's activation once, and the slopes from those values where the activation allows.
-        // The forward pass kept the gates' activations in z's rows when their slopes need nothing else.
+        // The forward pass kept the gates' activations in z's rows when their slopes need nothing else, and
+        // the cell's activation always.
         UnaryOperator<Expr> kept = z -> z;
         Stmt gates = loop("q", v("U"),
             let("zi", Type.REAL, at("zs", add(Z_ROW, v("q")))),
@@ -115,7 +118,7 @@ public final class Lstm {
             let("ga", Type.REAL, (cfg.valueSlopes() ? kept : act).apply(v("zg"))),
             let("oa", Type.REAL, (cfg.valueSlopes() ? kept : rec).apply(v("zo"))),
             let("cv", Type.REAL, at("cs", idx(ROW, v("U"), v("q")))),
-            let("ca", Type.REAL, act.apply(v("cv"))),
+            let("ca", Type.REAL, at("cas", idx(ROW, v("U"), v("q")))),
             let("cprev", Type.REAL, select(HAS_PREV, at("cs", idx(PREV, v("U"), v("q"))), r(0))),
             let("dhv", Type.REAL, at("dh", add(H_ROW, v("q")))),
             let("dcv", Type.REAL, add(at("dc", add(H_ROW, v("q"))), mul(mul(v("dhv"), v("oa")), slopeAct.apply(v("cv"), v("ca"))))),
@@ -129,7 +132,7 @@ public final class Lstm {
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)), store("dc", add(H_ROW, v("q")), r(0)));
         Value dxw = g.of(saved.xw());
         Arrays arrays = new Arrays().read("u", recurrent)
-            .read("zs", saved.z()).read("cs", saved.c()).read("hs", saved.h()).read("dy", g.of(y))
+            .read("zs", saved.z()).read("cs", saved.c()).read("cas", saved.ca()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
         List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
                 .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
