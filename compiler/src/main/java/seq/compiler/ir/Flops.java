@@ -106,9 +106,8 @@ public final class Flops {
         int first = op.arrays().size();
         for (int k = 0; k < op.ints().size(); k++) ints.put(params.get(first + k).name(), evaluate(op.ints().get(k), sizes));
         if (isProduct(op)) return product((KernelOp) op, ints);
-        // One add per element (its JVM form is a call of the runtime's column sum, which the walk below cannot see into).
-        if (op instanceof KernelOp k && k.label().equals("column_sum")) return get(ints, "M") * get(ints, "N");
-        return new Walk(ints).statements(kernel.body());
+        // A kernel op's reference body, not its JVM form, which may be a call into the runtime the walk cannot see into.
+        return new Walk(ints).statements(op instanceof KernelOp k ? k.body() : kernel.body());
     }
 
     /** A product kernel's FLOPs from its bound sizes. */

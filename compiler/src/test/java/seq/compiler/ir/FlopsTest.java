@@ -71,6 +71,20 @@ class FlopsTest {
         assertEquals(all / b, Flops.perSample(c.graph(), c.backward().ops(), Map.of("T", 7L)).products());
     }
 
+    /**
+     * Ops whose JVM form calls into the runtime are counted from their reference loops: a global max pool's
+     * running maximum is one FLOP per step after the first, a bias's gradient one add per element.
+     */
+    @Test
+    void opsWithRuntimeCallsAreCountedFromTheirLoops() {
+        Backend.Result c = compile("model P(x: [batch, T, 3]) -> [batch, 2] {\n"
+            + "  Conv1D(4, 2)\n  GlobalMaxPooling1D()\n  Dense(2)\n}\n");
+        Map<String, Long> sizes = Map.of("batch", 2L, "T", 7L);
+        // The conv's output has 6 steps of 4 channels.
+        assertEquals(2 * (6 - 1) * 4, labelled(c, "global_max", sizes));
+        assertEquals(2 * 6 * 4, labelled(c, "column_sum", sizes));
+    }
+
     @Test
     void everyExampleModelIsCounted() throws Exception {
         for (java.nio.file.Path file : Sources.exampleFiles()) {

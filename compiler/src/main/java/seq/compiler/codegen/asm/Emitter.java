@@ -607,7 +607,8 @@ public final class Emitter {
             if (f.name().equals("step")) {
                 // 1 − min(max(−x · 2^k · 2^k, 0), 1), with 2^2k enough to lift the smallest negative subnormal to
                 // 1 or more: only arithmetic, min and max, so C2 vectorises loops over it (a compare and branch,
-                // or Math.copySign, it does not). Both zeros give 1, as x ≥ 0 has it on a device; NaN gives NaN.
+                // or Math.copySign, it does not). Both zeros give 1, as x ≥ 0 has it on a device; NaN gives NaN (0 on
+                // a device), which only a NaN forward value can meet, and training stops at a NaN loss.
                 String real = "(" + p.real + p.real + ")" + p.real;
                 if (p == Precision.F32) mv.visitInsn(FCONST_1);
                 else mv.visitInsn(DCONST_1);

@@ -38,7 +38,10 @@ final class Functions {
         new Return(select(cmp(">=", v("x"), r(0)), div(r(1), add(r(1), fn("exp", neg(v("x"))))),
             div(fn("exp", v("x")), add(r(1), fn("exp", v("x"))))))), false, Type.REAL);
 
-    /** The step function 1 for x ≥ 0, else 0, as device kernels compute it (the JVM uses a sign copy instead). */
+    /**
+     * The step function 1 for x ≥ 0, else 0, as device kernels compute it. The JVM computes it without a
+     * branch (see the emitter), the same for every number; for NaN it gives NaN where this gives 0.
+     */
     static final Loop.Kernel STEP = new Loop.Kernel("step", List.of(p("x", Type.REAL)), List.of(
         new Return(select(cmp(">=", v("x"), r(0)), r(1), r(0)))), false, Type.REAL);
 }

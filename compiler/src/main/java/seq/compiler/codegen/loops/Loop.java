@@ -27,7 +27,7 @@ public final class Loop {
     public record Neg(Expr a) implements Expr {}
     /**
      * Functions on reals: java.lang.Math's exp, log, tanh, sqrt, abs, pow, floor; erf; sigmoid; and step
-     * (1 for x ≥ +0, else 0: the slope of max(x, 0)).
+     * (1 for x ≥ 0, −0 included, else 0: the slope of max(x, 0); NaN for NaN on the JVM, 0 on a device).
      */
     public record Fn(String name, List<Expr> args) implements Expr {}
     /** A comparison of two ints or two reals: {@code < <= > >= == !=}. */

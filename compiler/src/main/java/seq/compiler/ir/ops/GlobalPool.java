@@ -9,17 +9,17 @@ import seq.compiler.ir.KernelOp;
 import seq.compiler.ir.Op;
 import seq.compiler.ir.Value;
 
-/** GlobalMaxPooling1D and GlobalAveragePooling1D over [batch, steps, channels]. */
+/**
+ * GlobalMaxPooling1D and GlobalAveragePooling1D over [batch, steps, channels]. Both pools and their gradients
+ * are data-parallel over samples (each writes only its own rows): split across threads on the JVM, one work
+ * item per sample on a device.
+ */
 public final class GlobalPool {
     private GlobalPool() {}
 
     private static final Expr X_AT = idx(add(mul(v("b0"), v("T")), v("t")), v("C"), v("c"));
     private static final Expr Y_AT = idx(v("b0"), v("C"), v("c"));
 
-    /**
-     * Both pools and their gradients are data-parallel over samples (each writes only its own rows): split
-     * across threads on the JVM, one work item per sample on a device.
-     */
     /**
      * y is the running maximum of each channel, step by step (rows of x in order, channels innermost), and
      * {@code argmax} the first step holding it, kept for the gradient, which goes to that step alone.
