@@ -69,12 +69,14 @@ public final class OpenCl implements Executor {
     }
 
     /**
-     * Loads, translates and builds the model's device class. With the system property
-     * {@code seq.opencl.copy=true} buffers are copies, as on a discrete GPU, even where the device could
-     * work in host memory (PoCL would otherwise hide a missing transfer).
+     * Loads, translates and builds the model's device class. Device buffers are always copies, as on a
+     * discrete GPU: on a device that shares host memory (a CPU, PoCL) Aparapi would otherwise make each
+     * buffer the Java array's memory at the address it had when the buffer was made, and an explicit put or
+     * get after the collector moved the array went through the old address, into whatever the heap held
+     * there (training on PoCL hit NaN losses and aborts in about half the runs of reference model 1).
      */
     static Executor create(OpenCLDevice device, Net32 net, ModelInfo info, ClassLoader loader) {
-        if (Boolean.getBoolean("seq.opencl.copy")) device.setSharedMemory(false);
+        device.setSharedMemory(false);
         Kernel kernel;
         try {
             kernel = (Kernel) Class.forName(info.deviceClass(), true, loader).getConstructor().newInstance();
