@@ -19,11 +19,15 @@ import seq.compiler.ir.Value;
 public final class Reverse {
     private Reverse() {}
 
-    /** The backward pass: its ops and the gradient of each value that has one. */
-    public record Backward(List<Op> ops, Map<Value, Value> grads) {
+    /**
+     * The backward pass: its ops, the gradient of each value that has one, and the gradients one op
+     * overwrites in full, which the pass need not zero first ({@link seq.compiler.ir.Overwrite}).
+     */
+    public record Backward(List<Op> ops, Map<Value, Value> grads, Set<Value> unzeroed) {
         public Backward {
             ops = List.copyOf(ops);
             grads = Map.copyOf(grads);
+            unzeroed = Set.copyOf(unzeroed);
         }
     }
 
@@ -61,6 +65,7 @@ public final class Reverse {
         }
         // A weight the loss does not reach still gets a (zero) gradient, so every weight can be stepped alike.
         for (Value w : graph.weights()) g.of(w);
-        return new Backward(ops, grads);
+        seq.compiler.ir.Overwrite.Result overwritten = seq.compiler.ir.Overwrite.of(ops, grads.get(graph.loss()));
+        return new Backward(overwritten.ops(), grads, overwritten.unzeroed());
     }
 }

@@ -78,7 +78,9 @@ public final class ModelClass {
         kernels.add(new Loop.Kernel("zero", List.of(p("a", Type.REAL_ARRAY), p("n", Type.INT)),
             List.of(loop("i", v("n"), store("a", v("i"), r(0))))));
         for (Value v : plan.buffers()) {
-            if (v.role() == Value.Role.GRADIENT) prelude.add(Loop.call("zero", buffer(plan, v), size(v.size(), plan)));
+            if (v.role() == Value.Role.GRADIENT && !backward.unzeroed().contains(v)) {
+                prelude.add(Loop.call("zero", buffer(plan, v), size(v.size(), plan)));
+            }
         }
         prelude.add(store("g", i(0), r(1)));
         back.addAll(prelude);

@@ -1,0 +1,57 @@
+package seq.compiler.ir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import seq.compiler.Backend;
+import seq.compiler.Frontend;
+import seq.compiler.Sources;
+import seq.compiler.codegen.asm.Emitter;
+
+class OverwriteTest {
+    private static Backend.Result compile(String source) {
+        Frontend.Result r = Sources.compile(source);
+        if (r.diagnostics().hasErrors()) throw new AssertionError(r.diagnostics().sorted().get(0).message());
+        return Backend.compile(r.models().get(0), "seq/gen/Overwrite", Emitter.Precision.F32, null);
+    }
+
+    private static Set<String> unzeroed(Backend.Result c) {
+        return c.backward().unzeroed().stream().map(Value::name).collect(Collectors.toSet());
+    }
+
+    /**
+     * relu's gradient alone writes the convolution's output gradient, every element once, and the bias
+     * add's gradient the Dense product's: they store, and those gradients are not zeroed.
+     */
+    @Test
+    void aSoleFullWriterStoresAndItsGradientIsNotZeroed() {
+        Backend.Result c = compile("model M(x: [batch, 12, 3]) -> [batch, 2] {\n"
+            + "  Conv1D(4, 3, activation=\"relu\")\n  GlobalMaxPooling1D()\n  Dense(2, activation=\"softmax\")\n}\n");
+        assertEquals(Set.of("d_conv1d/conv", "d_dense/matmul"), unzeroed(c));
+        KernelOp relu = (KernelOp) c.backward().ops().stream().filter(op -> op.outputs().get(0).name().equals("d_conv1d/conv"))
+            .findFirst().orElseThrow();
+        // Its one store no longer reads what it writes.
+        assertTrue(relu.kernel("k").toString().contains("Store[array=d, index=Var[name=i], value=Bin[op=*"), relu.kernel("k").toString());
+        // The scatter of global max pooling's gradient and the broadcast bias gradient still add into zeroed buffers.
+        for (String added : new String[] {"d_conv1d", "d_dense/bias"}) assertTrue(!unzeroed(c).contains(added), added);
+    }
+
+    /**
+     * A value two ops read gets its gradient from both: h feeds an activation (whose element-wise gradient
+     * covers every element) and a Dense layer, so neither may overwrite h's gradient.
+     */
+    @Test
+    void aGradientWithTwoWritersIsZeroedAndAddedInto() {
+        Backend.Result c = compile("model M(x: [batch, 4]) -> [batch, 4] {\n"
+            + "  let h = Dense(4)(x)\n  let a = Activation(\"tanh\")(h)\n  let b = Dense(4)(h)\n  Add()(a, b)\n}\n");
+        long writers = c.backward().ops().stream().filter(op -> op.outputs().get(0).name().equals("d_dense")).count();
+        boolean elementwise = c.backward().ops().stream().anyMatch(op -> op.outputs().get(0).name().equals("d_dense")
+            && op instanceof KernelOp k && "ib".equals(k.parallel()));
+        assertEquals(2, writers);
+        assertTrue(elementwise, "one of h's gradient's writers is element-wise");
+        assertTrue(!unzeroed(c).contains("d_dense"), "d_dense has two writers: " + unzeroed(c));
+    }
+}
