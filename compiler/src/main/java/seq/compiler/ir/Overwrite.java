@@ -14,7 +14,8 @@ import seq.compiler.codegen.loops.Loop;
  * element exactly once, it can store instead, and the zeroing (a pass over the whole buffer, and the read
  * inside the op) goes. That op is recognised by the shape of its loops, not by its name: blocks over
  * [0, N), N the buffer's size, an inner loop over the block's elements i, and one store
- * {@code d[i] = d[i] + x} where x does not read d.
+ * {@code d[i] = d[i] + x} where x does not read d. (A zero that was added to gives +0 where the stored
+ * value is −0: equal numbers, different bits.)
  */
 public final class Overwrite {
     private Overwrite() {}
@@ -51,6 +52,8 @@ public final class Overwrite {
     /** {@code k} storing where it added, if it adds into every element of its output once; else null. */
     private static KernelOp storing(KernelOp k) {
         String d = k.arrayNames().get(k.arrayNames().size() - 1);
+        Value out = k.outputs().get(0);
+        if (k.inputs().stream().anyMatch(v -> v.storage().equals(out.storage()))) return null;
         if (k.ints().size() != 1 || !k.ints().get(0).equals(k.outputs().get(0).size()) || k.body().size() != 1) return null;
         if (!(k.body().get(0) instanceof Loop.For blocks) || !blocks.lo().equals(Loop.i(0))) return null;
         List<Loop.Stmt> inBlock = blocks.body();

@@ -13,6 +13,7 @@ import seq.runtime.model.Net32;
  * through a box the worker watches: it spins for {@link #SPIN_NS} after each range before it parks, since a
  * pass's ops follow each other within microseconds while waking a parked thread takes 10–20 µs here
  * (reference model 1, whose ops are that small, trained 18% faster than with a thread pool's hand-off).
+ * One caller at a time: a training session's passes run one after another.
  */
 final class Threads implements Executor {
     private final Net32 net;
@@ -21,10 +22,15 @@ final class Threads implements Executor {
     private final Worker[] workers;
 
     Threads(Net32 net, int threads) {
+        this(net, threads, IDLE_NS);
+    }
+
+    /** With workers that end after {@code idleNanos} without work. */
+    Threads(Net32 net, int threads, long idleNanos) {
         this.net = net;
         this.threads = Math.max(1, threads);
         this.workers = new Worker[this.threads - 1];
-        for (int i = 0; i < workers.length; i++) workers[i] = new Worker();
+        for (int i = 0; i < workers.length; i++) workers[i] = new Worker(idleNanos);
     }
 
     /** Threads for the JVM: the system property {@code seq.threads}, else one per available processor. */
@@ -80,27 +86,31 @@ final class Threads implements Executor {
 
     /** Runs [0, items) as up to {@link #threads} contiguous ranges: the first on this thread, the rest on the workers. */
     private void split(int items, Part range) {
-        int parts = Math.min(threads, items);
-        Task[] posted = new Task[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            posted[p - 1] = new Task(range, (int) ((long) items * p / parts), (int) ((long) items * (p + 1) / parts));
-            workers[p - 1].post(posted[p - 1]);
-        }
+        int parts = Math.min(threads, items), posted = 0;
+        Task[] tasks = new Task[parts - 1];
         Throwable failure = null;
         try {
+            for (int p = 1; p < parts; p++) {
+                tasks[p - 1] = new Task(range, (int) ((long) items * p / parts), (int) ((long) items * (p + 1) / parts));
+                workers[p - 1].post(tasks[p - 1]);
+                posted++;
+            }
             range.run(0, (int) ((long) items / parts));
         } catch (RuntimeException | Error e) {
             failure = e;
         }
-        // Every range finishes before this returns or throws: none may still write the workspace after.
+        // Every range posted finishes before this returns or throws: none may still write the workspace after.
         boolean interrupted = false;
-        for (Task t : posted) {
+        for (int p = 0; p < posted; p++) {
+            Task t = tasks[p];
             long start = System.nanoTime();
             while (!t.done) {
                 if (System.nanoTime() - start < SPIN_NS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.parkNanos(this, WAIT_NS);
+                    // The worker unparks the waiter it finds after it set done; the timeout is a safety net.
+                    t.waiter = Thread.currentThread();
+                    if (!t.done) LockSupport.parkNanos(this, WAIT_NS);
                     if (Thread.interrupted()) interrupted = true;
                 }
             }
@@ -117,8 +127,8 @@ final class Threads implements Executor {
      * microseconds, and waking a parked thread costs 10–20 µs here, more than many ops take.
      */
     private static final long SPIN_NS = 50_000;
-    /** A parked thread's wait between checks. */
-    private static final long WAIT_NS = 50_000;
+    /** A waiting caller's longest park between checks. */
+    private static final long WAIT_NS = 1_000_000;
     /** A worker with no work for this long ends (and is started again when work comes). */
     private static final long IDLE_NS = 10_000_000_000L;
 
@@ -127,6 +137,8 @@ final class Threads implements Executor {
         final Part part;
         final int lo, hi;
         volatile boolean done;
+        /** The caller, once it parks to wait for this. */
+        volatile Thread waiter;
         Throwable failure;
 
         Task(Part part, int lo, int hi) {
@@ -142,6 +154,8 @@ final class Threads implements Executor {
                 failure = e;
             } finally {
                 done = true;
+                Thread w = waiter;
+                if (w != null) LockSupport.unpark(w);
             }
         }
     }
@@ -155,7 +169,12 @@ final class Threads implements Executor {
     private static final class Worker implements Runnable {
         private static final Object EXITED = new Object();
         private final AtomicReference<Object> box = new AtomicReference<>(EXITED);
+        private final long idleNanos;
         private volatile Thread thread;
+
+        Worker(long idleNanos) {
+            this.idleNanos = idleNanos;
+        }
 
         void post(Task task) {
             while (true) {
@@ -167,10 +186,16 @@ final class Threads implements Executor {
                     }
                 } else if (b == EXITED) {
                     if (box.compareAndSet(EXITED, task)) {
-                        Thread t = new Thread(this, "seq-jvm");
-                        t.setDaemon(true);
-                        thread = t;
-                        t.start();
+                        try {
+                            Thread t = new Thread(this, "seq-jvm");
+                            t.setDaemon(true);
+                            thread = t;
+                            t.start();
+                        } catch (RuntimeException | Error e) {
+                            // No thread will take the task: the box goes back to having none.
+                            box.set(EXITED);
+                            throw e;
+                        }
                         return;
                     }
                 } else {
@@ -192,8 +217,10 @@ final class Threads implements Executor {
                 long idle = System.nanoTime() - idleSince;
                 if (idle < SPIN_NS) {
                     Thread.onSpinWait();
-                } else if (idle < IDLE_NS) {
-                    LockSupport.parkNanos(this, IDLE_NS);
+                } else if (idle < idleNanos) {
+                    // A range that left this thread interrupted would make every park return at once.
+                    Thread.interrupted();
+                    LockSupport.parkNanos(this, idleNanos - idle);
                 } else if (box.compareAndSet(null, EXITED)) {
                     return;
                 }

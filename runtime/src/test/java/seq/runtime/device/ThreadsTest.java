@@ -1,6 +1,7 @@
 package seq.runtime.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,21 +14,23 @@ import seq.runtime.model.Net32;
 /** The JVM executor's hand-off of ranges to its worker threads (the generated passes are tested in the compiler). */
 class ThreadsTest {
     /**
-     * A fake model: forward op k has {@code items[k]} iterations; each range marks its iterations in
-     * {@code seen[k]} and records its thread; op {@code failing} throws from the range holding its last item.
+     * A fake model: forward op k has {@code items[k]} iterations. Each range waits a little (the range
+     * starting at {@code slowFrom} 30 ms), then counts its iterations in {@code done[k]} and records its
+     * thread; the range of op {@code failing} starting at {@code failFrom} then throws {@code failure}.
      */
     private static final class Fake implements Net32 {
         final int[] items;
-        final AtomicInteger[][] seen;
+        final AtomicInteger[][] done;
         final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-        volatile int failing = -1;
+        volatile int slowFrom = -1, failing = -1, failFrom = -1;
+        volatile Throwable failure;
 
         Fake(int... items) {
             this.items = items;
-            seen = new AtomicInteger[items.length][];
+            done = new AtomicInteger[items.length][];
             for (int k = 0; k < items.length; k++) {
-                seen[k] = new AtomicInteger[items[k]];
-                for (int i = 0; i < items[k]; i++) seen[k][i] = new AtomicInteger();
+                done[k] = new AtomicInteger[items[k]];
+                for (int i = 0; i < items[k]; i++) done[k][i] = new AtomicInteger();
             }
         }
 
@@ -35,11 +38,14 @@ class ThreadsTest {
         @Override public int forwardItems(int[] dims, int k) { return items[k]; }
         @Override public void forwardRange(float[][] b, int[] dims, int k, int lo, int hi) {
             threads.add(Thread.currentThread());
-            for (int i = lo; i < hi; i++) seen[k][i].incrementAndGet();
             // Uneven work, so that the ranges finish in every order.
-            long until = System.nanoTime() + 20_000L * ((lo * 7 + k) % 5);
+            long until = System.nanoTime() + (lo == slowFrom ? 30_000_000L : 20_000L * ((lo * 7 + k) % 5));
             while (System.nanoTime() < until) Thread.onSpinWait();
-            if (k == failing && hi == items[k]) throw new IllegalArgumentException("range " + lo + ".." + hi);
+            for (int i = lo; i < hi; i++) done[k][i].incrementAndGet();
+            if (k == failing && lo == failFrom) {
+                if (failure instanceof Error e) throw e;
+                throw (RuntimeException) failure;
+            }
         }
         @Override public void forwardOp(float[][] b, int[] dims, int k) { forwardRange(b, dims, k, 0, items[k]); }
         @Override public void sizes(int[] dims, int[] lengths) {}
@@ -51,6 +57,14 @@ class ThreadsTest {
         @Override public void backwardRange(float[][] b, int[] dims, int k, int lo, int hi) {}
         @Override public void backward(float[][] b, int[] dims) {}
         @Override public void step(float[][] b, int[] dims, float[] hyper) {}
+
+        void assertRuns(int k, int times) {
+            for (int i = 0; i < items[k]; i++) assertEquals(times, done[k][i].get(), "op " + k + ", item " + i);
+        }
+    }
+
+    private static void pass(Threads threads) {
+        threads.forward(new float[0][], new int[0]);
     }
 
     /** Every iteration of every op runs exactly once, pass after pass, on the caller and the workers. */
@@ -58,42 +72,66 @@ class ThreadsTest {
     void everyIterationRunsOnceOnSeveralThreads() {
         Fake net = new Fake(7, 1, 2, 300, 3);
         Threads threads = new Threads(net, 3);
-        for (int pass = 1; pass <= 200; pass++) {
-            threads.forward(new float[0][], new int[0]);
-            for (int k = 0; k < net.items.length; k++) {
-                for (int i = 0; i < net.items[k]; i++) assertEquals(pass, net.seen[k][i].get(), "op " + k + ", item " + i);
-            }
+        for (int n = 1; n <= 200; n++) {
+            pass(threads);
+            for (int k = 0; k < net.items.length; k++) net.assertRuns(k, n);
         }
         assertEquals(3, net.threads.size(), "the caller and two workers");
     }
 
-    /** A failing range's exception reaches the caller, after every other range has finished; the next pass works. */
+    /**
+     * A failing range's exception, or error, reaches the caller only after every other range has finished
+     * (here a slow one after it); the next pass works.
+     */
     @Test
     void aFailureArrivesAfterEveryRangeFinished() {
-        Fake net = new Fake(9, 9);
-        net.failing = 0;
-        Threads threads = new Threads(net, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> threads.forward(new float[0][], new int[0]));
-        assertTrue(e.getMessage().startsWith("range 6..9"), e.getMessage());
-        for (int i = 0; i < 9; i++) assertEquals(1, net.seen[0][i].get(), "item " + i);
-        net.failing = -1;
-        threads.forward(new float[0][], new int[0]);
-        for (int i = 0; i < 9; i++) assertEquals(2, net.seen[0][i].get(), "item " + i + " of the next pass");
-        for (int i = 0; i < 9; i++) assertEquals(1, net.seen[1][i].get(), "op 1 ran only in the second pass");
+        for (Throwable failure : new Throwable[] {new IllegalArgumentException("bad range"), new AssertionError("bad range")}) {
+            Fake net = new Fake(9, 9);
+            net.failing = 0;
+            net.failFrom = 3;
+            net.slowFrom = 6;
+            net.failure = failure;
+            Threads threads = new Threads(net, 3);
+            Throwable thrown = assertThrows(Throwable.class, () -> pass(threads));
+            assertSame(failure, thrown);
+            net.assertRuns(0, 1);
+            net.assertRuns(1, 0);
+            net.failing = -1;
+            pass(threads);
+            net.assertRuns(0, 2);
+            net.assertRuns(1, 1);
+        }
     }
 
-    /** An interrupt of the caller during a pass does not cut it short; the caller stays interrupted. */
+    /** An interrupt of the caller during a pass does not cut the wait for a slow worker short; the caller stays interrupted. */
     @Test
     void anInterruptedCallerWaitsForItsWorkersAndStaysInterrupted() {
-        Fake net = new Fake(2000);
+        Fake net = new Fake(10);
+        net.slowFrom = 5;
         Threads threads = new Threads(net, 2);
         Thread.currentThread().interrupt();
         try {
-            threads.forward(new float[0][], new int[0]);
+            pass(threads);
             assertTrue(Thread.currentThread().isInterrupted());
         } finally {
             Thread.interrupted();
         }
-        for (int i = 0; i < 2000; i++) assertEquals(1, net.seen[0][i].get(), "item " + i);
+        net.assertRuns(0, 1);
+    }
+
+    /** A worker idle for longer than its limit ends, and a new one takes the next range. */
+    @Test
+    void anIdleWorkerEndsAndIsReplaced() throws InterruptedException {
+        Fake net = new Fake(4);
+        Threads threads = new Threads(net, 2, 20_000_000L);
+        pass(threads);
+        Set<Thread> first = Set.copyOf(net.threads);
+        assertEquals(2, first.size());
+        Thread worker = first.stream().filter(t -> t != Thread.currentThread()).findFirst().orElseThrow();
+        worker.join(5_000);
+        assertTrue(!worker.isAlive(), "the idle worker ended");
+        pass(threads);
+        net.assertRuns(0, 2);
+        assertEquals(3, net.threads.size(), "a new worker thread took the second pass's range");
     }
 }
