@@ -29,4 +29,19 @@ class RelaunchTest {
         // The notice later on is not the JVM's start-up line: kept.
         assertEquals("x\n" + Relaunch.NOTICE + "\n", copied("x\n" + Relaunch.NOTICE + "\n"));
     }
+
+    /** The child preloads the JDK's signal-chaining library, before whatever LD_PRELOAD held, and only once. */
+    @Test
+    void theChildPreloadsSignalChaining() {
+        java.nio.file.Path jsig = java.nio.file.Path.of(System.getProperty("java.home"), "lib", "libjsig.so");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(jsig), "this JDK has no libjsig.so");
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        Relaunch.preloadSignalChaining(env);
+        assertEquals(jsig.toString(), env.get("LD_PRELOAD"));
+        env.put("LD_PRELOAD", "/opt/other.so");
+        Relaunch.preloadSignalChaining(env);
+        assertEquals(jsig + ":/opt/other.so", env.get("LD_PRELOAD"));
+        Relaunch.preloadSignalChaining(env);
+        assertEquals(jsig + ":/opt/other.so", env.get("LD_PRELOAD"));
+    }
 }
