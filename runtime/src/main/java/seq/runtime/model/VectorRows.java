@@ -42,16 +42,23 @@ final class VectorRows {
     }
 
     static void sigmoid(float[] a, int off, int n, int count, int stride) {
-        float[] buf = gather(a, off, n, count, stride);
-        if (buf != a) sigmoid(buf, 0, n * count);
-        else for (int k = 0, at = off; k < count; k++, at += stride) sigmoid(a, at, at + n);
-        scatter(buf, a, off, n, count, stride);
+        rows(a, off, n, count, stride, VectorRows::sigmoid);
     }
 
     static void tanh(float[] a, int off, int n, int count, int stride) {
+        rows(a, off, n, count, stride, VectorRows::tanh);
+    }
+
+    /** An activation in place over whole vectors from {@code from} until {@code to} or just past it. */
+    private interface Run {
+        void apply(float[] buf, int from, int to);
+    }
+
+    /** {@code run} on the segments: in place when they are whole vectors, else on their gathered copy. */
+    private static void rows(float[] a, int off, int n, int count, int stride, Run run) {
         float[] buf = gather(a, off, n, count, stride);
-        if (buf != a) tanh(buf, 0, n * count);
-        else for (int k = 0, at = off; k < count; k++, at += stride) tanh(a, at, at + n);
+        if (buf != a) run.apply(buf, 0, n * count);
+        else for (int k = 0, at = off; k < count; k++, at += stride) run.apply(a, at, at + n);
         scatter(buf, a, off, n, count, stride);
     }
 
