@@ -8,6 +8,8 @@ public class GemmBench {
     public static void main(String[] args) {
         // m, n, k, and 1 where the models pack B once and multiply by it at every step.
         int[][] shapes = {
+            {16, 48, 12, 1},      // model 1's recurrent step product, one thread's 16 samples
+            {16, 256, 64, 1},     // model 4's recurrent step product
             {32, 1024, 256, 1},   // the large model's recurrent step product, one thread's samples
             {32, 256, 1024, 1},   // its backward step product, dz · Uᵀ
             {3200, 1024, 256, 0}, // an input product over every step

@@ -32,7 +32,7 @@ final class VectorGemm {
 
     private static final class Scratch {
         float[] panel = new float[0];
-        final float[] tile = new float[4 * W];
+        final float[] tile = new float[8 * W];
         Gemm.Packed packed;
 
         void ensure(int kc, int n) {
@@ -102,7 +102,7 @@ final class VectorGemm {
     private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] direct, int at, int bRow,
                                 float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
-        int strips = strips(n);
+        int strips = strips(n), rows;
         for (int i0 = 0; i0 < m; i0 += MC) {
             int i1 = Math.min(m, i0 + MC);
             for (int t = 0; t < strips; t++) {
@@ -113,15 +113,22 @@ final class VectorGemm {
                 if (w <= L) {
                     // A last strip one vector wide: eight rows at a time, for eight independent sums again.
                     for (int i = i0; i < i1; i += 8) {
-                        int rows = Math.min(8, i1 - i);
+                        rows = Math.min(8, i1 - i);
                         eight(a, aOff + i * aRow, aRow, rows, aCol, panel, base, kc, tile);
                         for (int r = 0; r < rows; r++) store(tile, r * L, c, cOff + (i + r) * cRow + j0, w, fresh);
                     }
                     continue;
                 }
-                for (int i = i0; i < i1; i += 4) {
-                    int rows = Math.min(4, i1 - i), ai = aOff + i * aRow;
+                for (int i = i0; i < i1; i += rows) {
+                    rows = Math.min(8, i1 - i);
+                    int ai = aOff + i * aRow;
                     int ci = cOff + i * cRow + j0;
+                    if (rows > 4) {
+                        if (!eightByTwo(a, ai, aRow, rows, aCol, src, base, stride, kc, tile, w == W ? c : null, ci, cRow, fresh)) {
+                            for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
+                        }
+                        continue;
+                    }
                     if (four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
                             aCol, src, base, stride, kc, tile, w == W ? c : null, ci, cRow, rows, fresh)) continue;
                     for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
@@ -210,6 +217,125 @@ final class VectorGemm {
         }
         c30.intoArray(c, at);
         c31.intoArray(c, at + L);
+        return true;
+    }
+
+    /**
+     * An 8 × W tile of sums over kc inner rows, as {@link #four} does for four: the A rows from {@code ai},
+     * {@code aRow} apart ({@code rows} of them, five to eight, the last repeated).
+     */
+    private static boolean eightByTwo(float[] a, int ai, int aRow, int rows, int aCol, float[] b, int base, int stride, int kc,
+                                      float[] tile, float[] c, int at, int cRow, boolean fresh) {
+        int a0 = ai, a1 = ai + aRow, a2 = ai + 2 * aRow, a3 = ai + 3 * aRow, a4 = ai + 4 * aRow;
+        int a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow, a7 = ai + Math.min(7, rows - 1) * aRow;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = base + p * stride, ap = p * aCol;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + ap]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + ap]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0 * W);
+            c01.intoArray(tile, 0 * W + L);
+            c10.intoArray(tile, 1 * W);
+            c11.intoArray(tile, 1 * W + L);
+            c20.intoArray(tile, 2 * W);
+            c21.intoArray(tile, 2 * W + L);
+            c30.intoArray(tile, 3 * W);
+            c31.intoArray(tile, 3 * W + L);
+            c40.intoArray(tile, 4 * W);
+            c41.intoArray(tile, 4 * W + L);
+            c50.intoArray(tile, 5 * W);
+            c51.intoArray(tile, 5 * W + L);
+            c60.intoArray(tile, 6 * W);
+            c61.intoArray(tile, 6 * W + L);
+            c70.intoArray(tile, 7 * W);
+            c71.intoArray(tile, 7 * W + L);
+            return false;
+        }
+        // Unrolled like four's stores: vectors passed to a helper that is not inlined would be boxed.
+        if (!fresh) {
+            c00 = FloatVector.fromArray(S, c, at).add(c00);
+            c01 = FloatVector.fromArray(S, c, at + L).add(c01);
+        }
+        c00.intoArray(c, at);
+        c01.intoArray(c, at + L);
+        at += cRow;
+        if (!fresh) {
+            c10 = FloatVector.fromArray(S, c, at).add(c10);
+            c11 = FloatVector.fromArray(S, c, at + L).add(c11);
+        }
+        c10.intoArray(c, at);
+        c11.intoArray(c, at + L);
+        at += cRow;
+        if (!fresh) {
+            c20 = FloatVector.fromArray(S, c, at).add(c20);
+            c21 = FloatVector.fromArray(S, c, at + L).add(c21);
+        }
+        c20.intoArray(c, at);
+        c21.intoArray(c, at + L);
+        at += cRow;
+        if (!fresh) {
+            c30 = FloatVector.fromArray(S, c, at).add(c30);
+            c31 = FloatVector.fromArray(S, c, at + L).add(c31);
+        }
+        c30.intoArray(c, at);
+        c31.intoArray(c, at + L);
+        at += cRow;
+        if (!fresh) {
+            c40 = FloatVector.fromArray(S, c, at).add(c40);
+            c41 = FloatVector.fromArray(S, c, at + L).add(c41);
+        }
+        c40.intoArray(c, at);
+        c41.intoArray(c, at + L);
+        if (rows < 6) return true;
+        at += cRow;
+        if (!fresh) {
+            c50 = FloatVector.fromArray(S, c, at).add(c50);
+            c51 = FloatVector.fromArray(S, c, at + L).add(c51);
+        }
+        c50.intoArray(c, at);
+        c51.intoArray(c, at + L);
+        if (rows < 7) return true;
+        at += cRow;
+        if (!fresh) {
+            c60 = FloatVector.fromArray(S, c, at).add(c60);
+            c61 = FloatVector.fromArray(S, c, at + L).add(c61);
+        }
+        c60.intoArray(c, at);
+        c61.intoArray(c, at + L);
+        if (rows < 8) return true;
+        at += cRow;
+        if (!fresh) {
+            c70 = FloatVector.fromArray(S, c, at).add(c70);
+            c71 = FloatVector.fromArray(S, c, at + L).add(c71);
+        }
+        c70.intoArray(c, at);
+        c71.intoArray(c, at + L);
         return true;
     }
 
