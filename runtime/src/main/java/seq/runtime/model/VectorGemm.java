@@ -6,10 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Gemm}'s product with Java's Vector API, register-tiled: B is packed in column strips two
- * vectors wide (each strip row-major over the inner dimension, zero-padded at the right edge), and a
- * 4 × 2-vector tile of C stays in registers while the inner dimension streams past: per step, two
- * vector loads of B and four broadcasts of A feed eight fused multiply-adds. Loaded only when the JVM
- * has the {@code jdk.incubator.vector} module (trainer jars relaunch themselves with it).
+ * vectors wide (each strip row-major over the inner dimension, zero-padded at the right edge) or, with
+ * few rows of C, read in place, and an 8 × 2-vector tile of C stays in registers while the inner
+ * dimension streams past: per step, two vector loads of B and eight broadcasts of A feed sixteen fused
+ * multiply-adds (a 4 × 2 tile where at most four rows are left). A is read in place when its rows are
+ * contiguous and copied into such rows otherwise, so that every load of A in the inner loop has a
+ * constant stride and HotSpot drops its bounds check (a variable stride there cost about 20%). Loaded
+ * only when the JVM has the {@code jdk.incubator.vector} module (trainer jars relaunch themselves with it).
  *
  * <p>Each C element is {@code C + (a0·b0 + a1·b1 + ...)} with the sum a chain of fused multiply-adds in
  * order p = 0, 1, ... ({@link #gemm} in blocks of {@link #KC} inner rows, {@link #gemmPacked} in one
@@ -21,17 +24,17 @@ final class VectorGemm {
     private static final int L = S.length(), W = 2 * L;
     /** Inner rows of B packed per pass of {@link #gemm}. */
     static final int KC = 256;
-    /** Below this many rows of C, {@link #gemm} reads B's whole strips in place instead of packing them. */
-    static final int DIRECT_ROWS = 64;
     /** Rows of A multiplied by each strip of B before the next strip: a block that stays in cache. */
     static final int MC = 64;
+    /** Below this many rows of C, {@link #gemm} reads B's whole strips in place instead of packing them. */
+    static final int DIRECT_ROWS = 64;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorGemm() {}
 
     private static final class Scratch {
-        float[] panel = new float[0];
+        float[] panel = new float[0], rowsOfA = new float[0];
         final float[] tile = new float[8 * W];
         Gemm.Packed packed;
 
@@ -93,44 +96,72 @@ final class VectorGemm {
     }
 
     /**
+     * A's rows [i0, i1) over kc inner rows, row-major at unit stride, into {@code rows} (row i0 + r at
+     * r·kc), for an A that is not stored that way.
+     */
+    private static void copyRows(float[] a, int aOff, int aRow, int aCol, int i0, int i1, int kc, float[] rows) {
+        int rest = i0;
+        if (aRow == 1) {
+            // Aᵀ stored row-major: eight of its rows' values at a time.
+            int i = i0;
+            for (; i + 8 <= i1; i += 8) {
+                int to = (i - i0) * kc;
+                for (int p = 0, from = aOff + i; p < kc; p++, from += aCol) {
+                    rows[to + p] = a[from];
+                    rows[to + kc + p] = a[from + 1];
+                    rows[to + 2 * kc + p] = a[from + 2];
+                    rows[to + 3 * kc + p] = a[from + 3];
+                    rows[to + 4 * kc + p] = a[from + 4];
+                    rows[to + 5 * kc + p] = a[from + 5];
+                    rows[to + 6 * kc + p] = a[from + 6];
+                    rows[to + 7 * kc + p] = a[from + 7];
+                }
+            }
+            rest = i;
+        }
+        for (int i = rest; i < i1; i++) {
+            for (int p = 0, from = aOff + i * aRow, to = (i - i0) * kc; p < kc; p++, from += aCol) rows[to + p] = a[from];
+        }
+    }
+
+    /**
      * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time (which stay in cache while every
-     * strip of B passes), strip by strip, four rows of C at a time; a last block of fewer rows
-     * repeats its last row in the tile and stores only its own rows (one hot code path). A strip comes from
-     * the panel, or with {@code direct} non-null and the strip whole, from B itself ({@code at}: B's first
-     * row, {@code bRow} apart): the same sums either way.
+     * strip of B passes), strip by strip, eight rows of C at a time (four where no more than four are left,
+     * and one vector wide in a last narrow strip), each kernel storing only the rows that exist. A strip
+     * comes from the panel, or with {@code direct} non-null and the strip whole, from B itself ({@code at}:
+     * B's first row, {@code bRow} apart): the same sums either way. The kernels read A's rows at unit
+     * stride: an A whose rows are not contiguous is copied by {@link #copyRows} first.
      */
     private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] direct, int at, int bRow,
                                 float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
         int strips = strips(n), rows;
+        if (aCol != 1 && s.rowsOfA.length < MC * kc) s.rowsOfA = new float[MC * kc];
         for (int i0 = 0; i0 < m; i0 += MC) {
-            int i1 = Math.min(m, i0 + MC);
+            int i1 = Math.min(m, i0 + MC), first = aOff + i0 * aRow, stride = aRow;
+            float[] from = a;
+            if (aCol != 1) {
+                copyRows(a, aOff, aRow, aCol, i0, i1, kc, s.rowsOfA);
+                from = s.rowsOfA;
+                first = 0;
+                stride = kc;
+            }
             for (int t = 0; t < strips; t++) {
                 int j0 = t * W, w = Math.min(W, n - j0);
                 boolean inPlace = direct != null && w == W;
-                float[] src = inPlace ? direct : panel;
-                int base = inPlace ? at + j0 : t * kc * W, stride = inPlace ? bRow : W;
-                if (w <= L) {
-                    // A last strip one vector wide: eight rows at a time, for eight independent sums again.
-                    for (int i = i0; i < i1; i += 8) {
-                        rows = Math.min(8, i1 - i);
-                        eight(a, aOff + i * aRow, aRow, rows, aCol, panel, base, kc, tile);
-                        for (int r = 0; r < rows; r++) store(tile, r * L, c, cOff + (i + r) * cRow + j0, w, fresh);
-                    }
-                    continue;
-                }
+                float[] src = inPlace ? direct : panel, whole = w == W ? c : null;
+                int base = inPlace ? at + j0 : t * kc * W, bStride = inPlace ? bRow : W;
                 for (int i = i0; i < i1; i += rows) {
                     rows = Math.min(8, i1 - i);
-                    int ai = aOff + i * aRow;
-                    int ci = cOff + i * cRow + j0;
-                    if (rows > 4) {
-                        if (!eightByTwo(a, ai, aRow, rows, aCol, src, base, stride, kc, tile, w == W ? c : null, ci, cRow, fresh)) {
-                            for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
-                        }
+                    int ai = first + (i - i0) * stride, ci = cOff + i * cRow + j0;
+                    if (w <= L) {
+                        // A last strip one vector wide: eight rows at a time, for eight independent sums again.
+                        eight(from, ai, stride, rows, panel, base, kc, tile);
+                        for (int r = 0; r < rows; r++) store(tile, r * L, c, ci + r * cRow, w, fresh);
                         continue;
                     }
-                    if (four(a, ai, ai + Math.min(1, rows - 1) * aRow, ai + Math.min(2, rows - 1) * aRow, ai + Math.min(3, rows - 1) * aRow,
-                            aCol, src, base, stride, kc, tile, w == W ? c : null, ci, cRow, rows, fresh)) continue;
+                    if (rows > 4 ? eightByTwo(from, ai, stride, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
+                            : four(from, ai, stride, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) continue;
                     for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
                 }
             }
@@ -156,22 +187,23 @@ final class VectorGemm {
      * ({@code fresh}: stored, else added), and it returns true; otherwise the tile is written row by row into
      * {@code tile} for {@link #store}, and it returns false.
      */
-    private static boolean four(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int base, int stride, int kc,
-                                float[] tile, float[] c, int at, int cRow, int rows, boolean fresh) {
+    private static boolean four(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc,
+                                float[] tile, float[] c, int at, int cRow, boolean fresh) {
+        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = base + p * stride, ap = p * aCol;
+            int bp = base + p * stride;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
@@ -224,37 +256,38 @@ final class VectorGemm {
      * An 8 × W tile of sums over kc inner rows, as {@link #four} does for four: the A rows from {@code ai},
      * {@code aRow} apart ({@code rows} of them, five to eight, the last repeated).
      */
-    private static boolean eightByTwo(float[] a, int ai, int aRow, int rows, int aCol, float[] b, int base, int stride, int kc,
+    private static boolean eightByTwo(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc,
                                       float[] tile, float[] c, int at, int cRow, boolean fresh) {
-        int a0 = ai, a1 = ai + aRow, a2 = ai + 2 * aRow, a3 = ai + 3 * aRow, a4 = ai + 4 * aRow;
-        int a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow, a7 = ai + Math.min(7, rows - 1) * aRow;
+        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
+        int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
+        int a7 = ai + Math.min(7, rows - 1) * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = base + p * stride, ap = p * aCol;
+            int bp = base + p * stride;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
+            x = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
+            x = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
+            x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + ap]);
+            x = FloatVector.broadcast(S, a[a4 + p]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + ap]);
+            x = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[a6 + ap]);
+            x = FloatVector.broadcast(S, a[a6 + p]);
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[a7 + ap]);
+            x = FloatVector.broadcast(S, a[a7 + p]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
@@ -344,22 +377,21 @@ final class VectorGemm {
      * from {@code ai}, {@code aRow} apart ({@code rows} of them, the last repeated), and the first vector of
      * each strip row at {@code base + p·W} of the panel, written row by row into {@code tile}, L apart.
      */
-    private static void eight(float[] a, int ai, int aRow, int rows, int aCol, float[] panel, int base, int kc, float[] tile) {
+    private static void eight(float[] a, int ai, int aRow, int rows, float[] panel, int base, int kc, float[] tile) {
         int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
         int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
         int a7 = ai + Math.min(7, rows - 1) * aRow;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int p = 0; p < kc; p++) {
-            int ap = p * aCol;
             FloatVector b = FloatVector.fromArray(S, panel, base + p * W);
-            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b, c3);
-            c4 = FloatVector.broadcast(S, a[a4 + ap]).fma(b, c4);
-            c5 = FloatVector.broadcast(S, a[a5 + ap]).fma(b, c5);
-            c6 = FloatVector.broadcast(S, a[a6 + ap]).fma(b, c6);
-            c7 = FloatVector.broadcast(S, a[a7 + ap]).fma(b, c7);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + p]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + p]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + p]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + p]).fma(b, c7);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, L);
