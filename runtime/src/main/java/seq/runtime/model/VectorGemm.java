@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors wide (each strip row-major over the inner dimension, zero-padded at the right edge) or, with
  * few rows of C, read in place, and an 8 × 2-vector tile of C stays in registers while the inner
  * dimension streams past: per step, two vector loads of B and eight broadcasts of A feed sixteen fused
- * multiply-adds (a 4 × 2 tile where at most four rows are left). A is read in place when its rows are
- * contiguous and copied into such rows otherwise, so that every load of A in the inner loop has a
- * constant stride and HotSpot drops its bounds check (a variable stride there cost about 20%). Loaded
+ * multiply-adds (a 4 × 2 tile where at most four rows are left). A is packed too, {@link #MC} rows at a
+ * time in groups of eight rows interleaved, so that the eight values a step broadcasts are adjacent:
+ * the inner loop then reads A at a constant stride from one index, HotSpot drops the bounds checks
+ * (A's rows read in place at a variable stride cost about 20%), and a transposed A packs as cheaply as
+ * one stored by rows. Loaded
  * only when the JVM has the {@code jdk.incubator.vector} module (trainer jars relaunch themselves with it).
  *
  * <p>Each C element is {@code C + (a0·b0 + a1·b1 + ...)} with the sum a chain of fused multiply-adds in
@@ -96,56 +98,58 @@ final class VectorGemm {
     }
 
     /**
-     * A's rows [i0, i1) over kc inner rows, row-major at unit stride, into {@code rows} (row i0 + r at
-     * r·kc), for an A that is not stored that way.
+     * A's rows [i0, i1) over kc inner rows into {@code rows} in groups of eight rows, interleaved: row
+     * i0 + 8g + r at inner row p goes to (g·kc + p)·8 + r. A last group of fewer rows repeats its last row.
      */
-    private static void copyRows(float[] a, int aOff, int aRow, int aCol, int i0, int i1, int kc, float[] rows) {
-        int rest = i0;
-        if (aRow == 1) {
-            // Aᵀ stored row-major: eight of its rows' values at a time.
-            int i = i0;
-            for (; i + 8 <= i1; i += 8) {
-                int to = (i - i0) * kc;
-                for (int p = 0, from = aOff + i; p < kc; p++, from += aCol) {
-                    rows[to + p] = a[from];
-                    rows[to + kc + p] = a[from + 1];
-                    rows[to + 2 * kc + p] = a[from + 2];
-                    rows[to + 3 * kc + p] = a[from + 3];
-                    rows[to + 4 * kc + p] = a[from + 4];
-                    rows[to + 5 * kc + p] = a[from + 5];
-                    rows[to + 6 * kc + p] = a[from + 6];
-                    rows[to + 7 * kc + p] = a[from + 7];
+    private static void packRows(float[] a, int aOff, int aRow, int aCol, int i0, int i1, int kc, float[] rows) {
+        for (int i = i0; i < i1; i += 8) {
+            int to = (i - i0) * kc, last = i1 - 1;
+            int r0 = aOff + i * aRow, r1 = aOff + Math.min(i + 1, last) * aRow, r2 = aOff + Math.min(i + 2, last) * aRow;
+            int r3 = aOff + Math.min(i + 3, last) * aRow, r4 = aOff + Math.min(i + 4, last) * aRow;
+            int r5 = aOff + Math.min(i + 5, last) * aRow, r6 = aOff + Math.min(i + 6, last) * aRow, r7 = aOff + Math.min(i + 7, last) * aRow;
+            if (aCol == 1) {
+                // Rows stored contiguously: eight streams, one value of each per inner row (the usual case).
+                for (int p = 0; p < kc; p++, to += 8) {
+                    rows[to] = a[r0 + p];
+                    rows[to + 1] = a[r1 + p];
+                    rows[to + 2] = a[r2 + p];
+                    rows[to + 3] = a[r3 + p];
+                    rows[to + 4] = a[r4 + p];
+                    rows[to + 5] = a[r5 + p];
+                    rows[to + 6] = a[r6 + p];
+                    rows[to + 7] = a[r7 + p];
+                }
+            } else {
+                for (int p = 0, q = 0; p < kc; p++, q += aCol, to += 8) {
+                    rows[to] = a[r0 + q];
+                    rows[to + 1] = a[r1 + q];
+                    rows[to + 2] = a[r2 + q];
+                    rows[to + 3] = a[r3 + q];
+                    rows[to + 4] = a[r4 + q];
+                    rows[to + 5] = a[r5 + q];
+                    rows[to + 6] = a[r6 + q];
+                    rows[to + 7] = a[r7 + q];
                 }
             }
-            rest = i;
-        }
-        for (int i = rest; i < i1; i++) {
-            for (int p = 0, from = aOff + i * aRow, to = (i - i0) * kc; p < kc; p++, from += aCol) rows[to + p] = a[from];
         }
     }
 
     /**
-     * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time (which stay in cache while every
-     * strip of B passes), strip by strip, eight rows of C at a time (four where no more than four are left,
-     * and one vector wide in a last narrow strip), each kernel storing only the rows that exist. A strip
-     * comes from the panel, or with {@code direct} non-null and the strip whole, from B itself ({@code at}:
-     * B's first row, {@code bRow} apart): the same sums either way. The kernels read A's rows at unit
-     * stride: an A whose rows are not contiguous is copied by {@link #copyRows} first.
+     * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time, packed by {@link #packRows} (they
+     * stay in cache while every strip of B passes), strip by strip, eight rows of C at a time (four where
+     * no more than four are left, and one vector wide in a last narrow strip), each kernel storing only the
+     * rows that exist. A strip comes from the panel, or with {@code direct} non-null and the strip whole,
+     * from B itself ({@code at}: B's first row, {@code bRow} apart): the same sums either way.
      */
     private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] direct, int at, int bRow,
                                 float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
         int strips = strips(n), rows;
-        if (aCol != 1 && s.rowsOfA.length < MC * kc) s.rowsOfA = new float[MC * kc];
+        if (s.rowsOfA.length < MC * kc) s.rowsOfA = new float[MC * kc];
+        float[] packed = s.rowsOfA;
         for (int i0 = 0; i0 < m; i0 += MC) {
-            int i1 = Math.min(m, i0 + MC), first = aOff + i0 * aRow, stride = aRow;
-            float[] from = a;
-            if (aCol != 1) {
-                copyRows(a, aOff, aRow, aCol, i0, i1, kc, s.rowsOfA);
-                from = s.rowsOfA;
-                first = 0;
-                stride = kc;
-            }
+            int i1 = Math.min(m, i0 + MC);
+            packRows(a, aOff, aRow, aCol, i0, i1, kc, packed);
             for (int t = 0; t < strips; t++) {
                 int j0 = t * W, w = Math.min(W, n - j0);
                 boolean inPlace = direct != null && w == W;
@@ -153,15 +157,15 @@ final class VectorGemm {
                 int base = inPlace ? at + j0 : t * kc * W, bStride = inPlace ? bRow : W;
                 for (int i = i0; i < i1; i += rows) {
                     rows = Math.min(8, i1 - i);
-                    int ai = first + (i - i0) * stride, ci = cOff + i * cRow + j0;
+                    int ai = (i - i0) * kc, ci = cOff + i * cRow + j0;
                     if (w <= L) {
                         // A last strip one vector wide: eight rows at a time, for eight independent sums again.
-                        eight(from, ai, stride, rows, panel, base, kc, tile);
+                        eight(packed, ai, panel, base, kc, tile);
                         for (int r = 0; r < rows; r++) store(tile, r * L, c, ci + r * cRow, w, fresh);
                         continue;
                     }
-                    if (rows > 4 ? eightByTwo(from, ai, stride, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
-                            : four(from, ai, stride, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) continue;
+                    if (rows > 4 ? eightByTwo(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
+                            : four(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) continue;
                     for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
                 }
             }
@@ -181,29 +185,28 @@ final class VectorGemm {
     }
 
     /**
-     * A 4 × W tile of sums over kc inner rows, from the A rows at a0..a3 and B's strip rows at
-     * {@code base + p·stride} of {@code b}. With {@code c} non-null (a whole strip), the tile's first
+     * A 4 × W tile of sums over kc inner rows, from the first four rows of the packed group at {@code ai}
+     * (see {@link #packRows}) and B's strip rows at {@code base + p·stride} of {@code b}. With {@code c} non-null (a whole strip), the tile's first
      * {@code rows} rows go straight from registers into C's rows from {@code at}, {@code cRow} apart
      * ({@code fresh}: stored, else added), and it returns true; otherwise the tile is written row by row into
      * {@code tile} for {@link #store}, and it returns false.
      */
-    private static boolean four(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc,
+    private static boolean four(float[] a, int ai, int rows, float[] b, int base, int stride, int kc,
                                 float[] tile, float[] c, int at, int cRow, boolean fresh) {
-        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = base + p * stride;
+            int bp = base + p * stride, ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector x = FloatVector.broadcast(S, a[ap + 0]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
+            x = FloatVector.broadcast(S, a[ap + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
+            x = FloatVector.broadcast(S, a[ap + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
+            x = FloatVector.broadcast(S, a[ap + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
@@ -253,41 +256,38 @@ final class VectorGemm {
     }
 
     /**
-     * An 8 × W tile of sums over kc inner rows, as {@link #four} does for four: the A rows from {@code ai},
-     * {@code aRow} apart ({@code rows} of them, five to eight, the last repeated).
+     * An 8 × W tile of sums over kc inner rows, as {@link #four} does for four: the packed group of eight
+     * rows at {@code ai}, of which the first {@code rows} (five to eight) are stored.
      */
-    private static boolean eightByTwo(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc,
+    private static boolean eightByTwo(float[] a, int ai, int rows, float[] b, int base, int stride, int kc,
                                       float[] tile, float[] c, int at, int cRow, boolean fresh) {
-        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
-        int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
-        int a7 = ai + Math.min(7, rows - 1) * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = base + p * stride;
+            int bp = base + p * stride, ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            FloatVector x = FloatVector.broadcast(S, a[ap + 0]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
+            x = FloatVector.broadcast(S, a[ap + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
+            x = FloatVector.broadcast(S, a[ap + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
+            x = FloatVector.broadcast(S, a[ap + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + p]);
+            x = FloatVector.broadcast(S, a[ap + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + p]);
+            x = FloatVector.broadcast(S, a[ap + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[a6 + p]);
+            x = FloatVector.broadcast(S, a[ap + 6]);
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[a7 + p]);
+            x = FloatVector.broadcast(S, a[ap + 7]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
@@ -373,25 +373,23 @@ final class VectorGemm {
     }
 
     /**
-     * An 8 × 1-vector tile of sums over kc inner rows, for a strip whose columns fit one vector: the A rows
-     * from {@code ai}, {@code aRow} apart ({@code rows} of them, the last repeated), and the first vector of
+     * An 8 × 1-vector tile of sums over kc inner rows, for a strip whose columns fit one vector: the packed
+     * group of eight rows at {@code ai}, and the first vector of
      * each strip row at {@code base + p·W} of the panel, written row by row into {@code tile}, L apart.
      */
-    private static void eight(float[] a, int ai, int aRow, int rows, float[] panel, int base, int kc, float[] tile) {
-        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
-        int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
-        int a7 = ai + Math.min(7, rows - 1) * aRow;
+    private static void eight(float[] a, int ai, float[] panel, int base, int kc, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int p = 0; p < kc; p++) {
+            int ap = ai + p * 8;
             FloatVector b = FloatVector.fromArray(S, panel, base + p * W);
-            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(b, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(b, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(b, c3);
-            c4 = FloatVector.broadcast(S, a[a4 + p]).fma(b, c4);
-            c5 = FloatVector.broadcast(S, a[a5 + p]).fma(b, c5);
-            c6 = FloatVector.broadcast(S, a[a6 + p]).fma(b, c6);
-            c7 = FloatVector.broadcast(S, a[a7 + p]).fma(b, c7);
+            c0 = FloatVector.broadcast(S, a[ap + 0]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, a[ap + 4]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, a[ap + 6]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, a[ap + 7]).fma(b, c7);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, L);
