@@ -28,6 +28,8 @@ final class VectorGemm {
     static final int KC = 256;
     /** Rows of A multiplied by each strip of B before the next strip: a block that stays in cache. */
     static final int MC = 64;
+    /** From this many strips of B on, A's rows are packed even where they are contiguous. */
+    static final int PACK_STRIPS = 8;
     /** Below this many rows of C, {@link #gemm} reads B's whole strips in place instead of packing them. */
     static final int DIRECT_ROWS = 64;
 
@@ -145,11 +147,14 @@ final class VectorGemm {
                                 float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
         float[] panel = s.panel, tile = s.tile;
         int strips = strips(n), rows;
-        if (s.rowsOfA.length < MC * kc) s.rowsOfA = new float[MC * kc];
+        // A narrow product reads A's rows in place where they are contiguous: packing them would cost about as
+        // much as the products.
+        boolean inPlaceA = aCol == 1 && strips < PACK_STRIPS;
+        if (!inPlaceA && s.rowsOfA.length < MC * kc) s.rowsOfA = new float[MC * kc];
         float[] packed = s.rowsOfA;
         for (int i0 = 0; i0 < m; i0 += MC) {
             int i1 = Math.min(m, i0 + MC);
-            packRows(a, aOff, aRow, aCol, i0, i1, kc, packed);
+            if (!inPlaceA) packRows(a, aOff, aRow, aCol, i0, i1, kc, packed);
             for (int t = 0; t < strips; t++) {
                 int j0 = t * W, w = Math.min(W, n - j0);
                 boolean inPlace = direct != null && w == W;
@@ -160,11 +165,13 @@ final class VectorGemm {
                     int ai = (i - i0) * kc, ci = cOff + i * cRow + j0;
                     if (w <= L) {
                         // A last strip one vector wide: eight rows at a time, for eight independent sums again.
-                        eight(packed, ai, panel, base, kc, tile);
+                        if (inPlaceA) eightInPlace(a, aOff + i * aRow, aRow, rows, panel, base, kc, tile);
+                        else eight(packed, ai, panel, base, kc, tile);
                         for (int r = 0; r < rows; r++) store(tile, r * L, c, ci + r * cRow, w, fresh);
                         continue;
                     }
-                    if (rows > 4 ? eightByTwo(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
+                    if (inPlaceA ? eightByTwoInPlace(a, aOff + i * aRow, aRow, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
+                            : rows > 4 ? eightByTwo(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
                             : four(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) continue;
                     for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
                 }
@@ -390,6 +397,159 @@ final class VectorGemm {
             c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b, c5);
             c6 = FloatVector.broadcast(S, a[ap + 6]).fma(b, c6);
             c7 = FloatVector.broadcast(S, a[ap + 7]).fma(b, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+    }
+
+    /**
+     * {@link #eightByTwo} for A's rows read in place, {@code aRow} apart from {@code ai} ({@code rows} of
+     * them, one to eight, the last repeated): for narrow products, where packing A would cost about as
+     * much as the products. A second copy of the kernel, because HotSpot drops the bounds checks of A's
+     * loads only when their index has a constant stride, and the two layouts need different ones.
+     */
+    private static boolean eightByTwoInPlace(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc,
+                                      float[] tile, float[] c, int at, int cRow, boolean fresh) {
+        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
+        int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
+        int a7 = ai + Math.min(7, rows - 1) * aRow;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = base + p * stride;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        if (c == null) {
+            c00.intoArray(tile, 0 * W);
+            c01.intoArray(tile, 0 * W + L);
+            c10.intoArray(tile, 1 * W);
+            c11.intoArray(tile, 1 * W + L);
+            c20.intoArray(tile, 2 * W);
+            c21.intoArray(tile, 2 * W + L);
+            c30.intoArray(tile, 3 * W);
+            c31.intoArray(tile, 3 * W + L);
+            c40.intoArray(tile, 4 * W);
+            c41.intoArray(tile, 4 * W + L);
+            c50.intoArray(tile, 5 * W);
+            c51.intoArray(tile, 5 * W + L);
+            c60.intoArray(tile, 6 * W);
+            c61.intoArray(tile, 6 * W + L);
+            c70.intoArray(tile, 7 * W);
+            c71.intoArray(tile, 7 * W + L);
+            return false;
+        }
+        // Unrolled like four's stores: vectors passed to a helper that is not inlined would be boxed.
+        if (!fresh) {
+            c00 = FloatVector.fromArray(S, c, at).add(c00);
+            c01 = FloatVector.fromArray(S, c, at + L).add(c01);
+        }
+        c00.intoArray(c, at);
+        c01.intoArray(c, at + L);
+        if (rows < 2) return true;
+        at += cRow;
+        if (!fresh) {
+            c10 = FloatVector.fromArray(S, c, at).add(c10);
+            c11 = FloatVector.fromArray(S, c, at + L).add(c11);
+        }
+        c10.intoArray(c, at);
+        c11.intoArray(c, at + L);
+        if (rows < 3) return true;
+        at += cRow;
+        if (!fresh) {
+            c20 = FloatVector.fromArray(S, c, at).add(c20);
+            c21 = FloatVector.fromArray(S, c, at + L).add(c21);
+        }
+        c20.intoArray(c, at);
+        c21.intoArray(c, at + L);
+        if (rows < 4) return true;
+        at += cRow;
+        if (!fresh) {
+            c30 = FloatVector.fromArray(S, c, at).add(c30);
+            c31 = FloatVector.fromArray(S, c, at + L).add(c31);
+        }
+        c30.intoArray(c, at);
+        c31.intoArray(c, at + L);
+        if (rows < 5) return true;
+        at += cRow;
+        if (!fresh) {
+            c40 = FloatVector.fromArray(S, c, at).add(c40);
+            c41 = FloatVector.fromArray(S, c, at + L).add(c41);
+        }
+        c40.intoArray(c, at);
+        c41.intoArray(c, at + L);
+        if (rows < 6) return true;
+        at += cRow;
+        if (!fresh) {
+            c50 = FloatVector.fromArray(S, c, at).add(c50);
+            c51 = FloatVector.fromArray(S, c, at + L).add(c51);
+        }
+        c50.intoArray(c, at);
+        c51.intoArray(c, at + L);
+        if (rows < 7) return true;
+        at += cRow;
+        if (!fresh) {
+            c60 = FloatVector.fromArray(S, c, at).add(c60);
+            c61 = FloatVector.fromArray(S, c, at + L).add(c61);
+        }
+        c60.intoArray(c, at);
+        c61.intoArray(c, at + L);
+        if (rows < 8) return true;
+        at += cRow;
+        if (!fresh) {
+            c70 = FloatVector.fromArray(S, c, at).add(c70);
+            c71 = FloatVector.fromArray(S, c, at + L).add(c71);
+        }
+        c70.intoArray(c, at);
+        c71.intoArray(c, at + L);
+        return true;
+    }
+
+    /** {@link #eight} for A's rows read in place, as {@link #eightByTwoInPlace} reads them. */
+    private static void eightInPlace(float[] a, int ai, int aRow, int rows, float[] panel, int base, int kc, float[] tile) {
+        int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
+        int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
+        int a7 = ai + Math.min(7, rows - 1) * aRow;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b = FloatVector.fromArray(S, panel, base + p * W);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + p]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + p]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + p]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + p]).fma(b, c7);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, L);
