@@ -21,6 +21,9 @@ public class GemmBench {
     // m, n, k, and how A and B are laid out: PACKED where the models pack B once and multiply by it at every step.
     private static final int[][] SHAPES = {
         {16, 48, 12, PACKED},          // model 1's recurrent step product, one thread's 16 samples
+        {640, 48, 12, PLAIN},          // model 1's input product of its second LSTM, one thread's 16 samples × 40 steps
+        {12, 48, 39, A_TRANSPOSED},    // its recurrent kernel's gradient, one sample
+        {12, 48, 640, A_TRANSPOSED},   // its input kernel's gradient
         {16, 256, 64, PACKED},         // model 4's recurrent step product
         {32, 1024, 256, PACKED},       // the large model's recurrent step product, one thread's samples
         {32, 256, 1024, PACKED},       // its backward step product, dz · Uᵀ
