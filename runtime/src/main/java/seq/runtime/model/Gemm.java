@@ -37,12 +37,14 @@ public final class Gemm {
      * its own. In the background, once per JVM: a thousand small calls of each.
      */
     private static void warmUp() {
-        // Every path: B read in place and packed, transposed, a partial last strip, fewer than four rows left.
+        // Every path: B read in place and packed, transposed, a partial last strip, fewer than four rows left,
+        // A read in place and packed (a transposed A is always packed).
         float[] a = new float[66 * 64], b = new float[64 * 48], c = new float[66 * 48];
         for (int i = 0; i < a.length; i++) a[i] = (i % 7) * 0.1f;
         for (int i = 0; i < b.length; i++) b[i] = (i % 5) * 0.1f;
         for (int r = 0; r < 1000; r++) {
             VectorGemm.gemm(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 16, 48, 64, r & 1);
+            VectorGemm.gemm(a, 0, 1, 12, b, 0, 48, 1, c, 0, 48, 12, 48, 64, r & 1);
             if (r % 8 == 0) VectorGemm.gemm(a, 0, 64, 1, b, 0, 1, 64, c, 0, 48, 66, 48, 64, r & 1);
             VectorGemm.pack(b, 0, 48, 1, 64, 48);
             VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, r & 1);

@@ -170,9 +170,13 @@ final class VectorGemm {
                         for (int r = 0; r < rows; r++) store(tile, r * L, c, ci + r * cRow, w, fresh);
                         continue;
                     }
-                    if (inPlaceA ? eightByTwoInPlace(a, aOff + i * aRow, aRow, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
-                            : rows > 4 ? eightByTwo(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)
-                            : four(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) continue;
+                    if (inPlaceA) {
+                        eightByTwoInPlace(a, aOff + i * aRow, aRow, rows, src, base, bStride, kc, tile);
+                    } else if (rows > 4) {
+                        eightByTwo(packed, ai, src, base, bStride, kc, tile);
+                    } else if (four(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) {
+                        continue;
+                    }
                     for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
                 }
             }
@@ -263,11 +267,14 @@ final class VectorGemm {
     }
 
     /**
-     * An 8 × W tile of sums over kc inner rows, as {@link #four} does for four: the packed group of eight
-     * rows at {@code ai}, of which the first {@code rows} (five to eight) are stored.
+     * An 8 × W tile of sums over kc inner rows, from the packed group of eight rows at {@code ai} and B's
+     * strip rows at {@code base + p·stride} of {@code b}, written row by row into {@code tile} for
+     * {@link #store}. Unlike {@link #four} it never stores into C from registers: with that epilogue (32
+     * more vector operations) HotSpot now and then compiled the kernel without intrinsifying all of its
+     * vector operations, which then allocated on every step: model 5 trained at a tenth of its speed,
+     * allocating 2.9 GB an epoch, in 5 of 40 runs, and in none of 45 without it.
      */
-    private static boolean eightByTwo(float[] a, int ai, int rows, float[] b, int base, int stride, int kc,
-                                      float[] tile, float[] c, int at, int cRow, boolean fresh) {
+    private static void eightByTwo(float[] a, int ai, float[] b, int base, int stride, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
@@ -298,85 +305,22 @@ final class VectorGemm {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        if (c == null) {
-            c00.intoArray(tile, 0 * W);
-            c01.intoArray(tile, 0 * W + L);
-            c10.intoArray(tile, 1 * W);
-            c11.intoArray(tile, 1 * W + L);
-            c20.intoArray(tile, 2 * W);
-            c21.intoArray(tile, 2 * W + L);
-            c30.intoArray(tile, 3 * W);
-            c31.intoArray(tile, 3 * W + L);
-            c40.intoArray(tile, 4 * W);
-            c41.intoArray(tile, 4 * W + L);
-            c50.intoArray(tile, 5 * W);
-            c51.intoArray(tile, 5 * W + L);
-            c60.intoArray(tile, 6 * W);
-            c61.intoArray(tile, 6 * W + L);
-            c70.intoArray(tile, 7 * W);
-            c71.intoArray(tile, 7 * W + L);
-            return false;
-        }
-        // Unrolled like four's stores: vectors passed to a helper that is not inlined would be boxed.
-        if (!fresh) {
-            c00 = FloatVector.fromArray(S, c, at).add(c00);
-            c01 = FloatVector.fromArray(S, c, at + L).add(c01);
-        }
-        c00.intoArray(c, at);
-        c01.intoArray(c, at + L);
-        at += cRow;
-        if (!fresh) {
-            c10 = FloatVector.fromArray(S, c, at).add(c10);
-            c11 = FloatVector.fromArray(S, c, at + L).add(c11);
-        }
-        c10.intoArray(c, at);
-        c11.intoArray(c, at + L);
-        at += cRow;
-        if (!fresh) {
-            c20 = FloatVector.fromArray(S, c, at).add(c20);
-            c21 = FloatVector.fromArray(S, c, at + L).add(c21);
-        }
-        c20.intoArray(c, at);
-        c21.intoArray(c, at + L);
-        at += cRow;
-        if (!fresh) {
-            c30 = FloatVector.fromArray(S, c, at).add(c30);
-            c31 = FloatVector.fromArray(S, c, at + L).add(c31);
-        }
-        c30.intoArray(c, at);
-        c31.intoArray(c, at + L);
-        at += cRow;
-        if (!fresh) {
-            c40 = FloatVector.fromArray(S, c, at).add(c40);
-            c41 = FloatVector.fromArray(S, c, at + L).add(c41);
-        }
-        c40.intoArray(c, at);
-        c41.intoArray(c, at + L);
-        if (rows < 6) return true;
-        at += cRow;
-        if (!fresh) {
-            c50 = FloatVector.fromArray(S, c, at).add(c50);
-            c51 = FloatVector.fromArray(S, c, at + L).add(c51);
-        }
-        c50.intoArray(c, at);
-        c51.intoArray(c, at + L);
-        if (rows < 7) return true;
-        at += cRow;
-        if (!fresh) {
-            c60 = FloatVector.fromArray(S, c, at).add(c60);
-            c61 = FloatVector.fromArray(S, c, at + L).add(c61);
-        }
-        c60.intoArray(c, at);
-        c61.intoArray(c, at + L);
-        if (rows < 8) return true;
-        at += cRow;
-        if (!fresh) {
-            c70 = FloatVector.fromArray(S, c, at).add(c70);
-            c71 = FloatVector.fromArray(S, c, at + L).add(c71);
-        }
-        c70.intoArray(c, at);
-        c71.intoArray(c, at + L);
-        return true;
+        c00.intoArray(tile, 0 * W);
+        c01.intoArray(tile, 0 * W + L);
+        c10.intoArray(tile, 1 * W);
+        c11.intoArray(tile, 1 * W + L);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + L);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + L);
+        c40.intoArray(tile, 4 * W);
+        c41.intoArray(tile, 4 * W + L);
+        c50.intoArray(tile, 5 * W);
+        c51.intoArray(tile, 5 * W + L);
+        c60.intoArray(tile, 6 * W);
+        c61.intoArray(tile, 6 * W + L);
+        c70.intoArray(tile, 7 * W);
+        c71.intoArray(tile, 7 * W + L);
     }
 
     /**
@@ -414,8 +358,7 @@ final class VectorGemm {
      * much as the products. A second copy of the kernel, because HotSpot drops the bounds checks of A's
      * loads only when their index has a constant stride, and the two layouts need different ones.
      */
-    private static boolean eightByTwoInPlace(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc,
-                                      float[] tile, float[] c, int at, int cRow, boolean fresh) {
+    private static void eightByTwoInPlace(float[] a, int ai, int aRow, int rows, float[] b, int base, int stride, int kc, float[] tile) {
         int a0 = ai, a1 = ai + Math.min(1, rows - 1) * aRow, a2 = ai + Math.min(2, rows - 1) * aRow, a3 = ai + Math.min(3, rows - 1) * aRow;
         int a4 = ai + Math.min(4, rows - 1) * aRow, a5 = ai + Math.min(5, rows - 1) * aRow, a6 = ai + Math.min(6, rows - 1) * aRow;
         int a7 = ai + Math.min(7, rows - 1) * aRow;
@@ -449,89 +392,22 @@ final class VectorGemm {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        if (c == null) {
-            c00.intoArray(tile, 0 * W);
-            c01.intoArray(tile, 0 * W + L);
-            c10.intoArray(tile, 1 * W);
-            c11.intoArray(tile, 1 * W + L);
-            c20.intoArray(tile, 2 * W);
-            c21.intoArray(tile, 2 * W + L);
-            c30.intoArray(tile, 3 * W);
-            c31.intoArray(tile, 3 * W + L);
-            c40.intoArray(tile, 4 * W);
-            c41.intoArray(tile, 4 * W + L);
-            c50.intoArray(tile, 5 * W);
-            c51.intoArray(tile, 5 * W + L);
-            c60.intoArray(tile, 6 * W);
-            c61.intoArray(tile, 6 * W + L);
-            c70.intoArray(tile, 7 * W);
-            c71.intoArray(tile, 7 * W + L);
-            return false;
-        }
-        // Unrolled like four's stores: vectors passed to a helper that is not inlined would be boxed.
-        if (!fresh) {
-            c00 = FloatVector.fromArray(S, c, at).add(c00);
-            c01 = FloatVector.fromArray(S, c, at + L).add(c01);
-        }
-        c00.intoArray(c, at);
-        c01.intoArray(c, at + L);
-        if (rows < 2) return true;
-        at += cRow;
-        if (!fresh) {
-            c10 = FloatVector.fromArray(S, c, at).add(c10);
-            c11 = FloatVector.fromArray(S, c, at + L).add(c11);
-        }
-        c10.intoArray(c, at);
-        c11.intoArray(c, at + L);
-        if (rows < 3) return true;
-        at += cRow;
-        if (!fresh) {
-            c20 = FloatVector.fromArray(S, c, at).add(c20);
-            c21 = FloatVector.fromArray(S, c, at + L).add(c21);
-        }
-        c20.intoArray(c, at);
-        c21.intoArray(c, at + L);
-        if (rows < 4) return true;
-        at += cRow;
-        if (!fresh) {
-            c30 = FloatVector.fromArray(S, c, at).add(c30);
-            c31 = FloatVector.fromArray(S, c, at + L).add(c31);
-        }
-        c30.intoArray(c, at);
-        c31.intoArray(c, at + L);
-        if (rows < 5) return true;
-        at += cRow;
-        if (!fresh) {
-            c40 = FloatVector.fromArray(S, c, at).add(c40);
-            c41 = FloatVector.fromArray(S, c, at + L).add(c41);
-        }
-        c40.intoArray(c, at);
-        c41.intoArray(c, at + L);
-        if (rows < 6) return true;
-        at += cRow;
-        if (!fresh) {
-            c50 = FloatVector.fromArray(S, c, at).add(c50);
-            c51 = FloatVector.fromArray(S, c, at + L).add(c51);
-        }
-        c50.intoArray(c, at);
-        c51.intoArray(c, at + L);
-        if (rows < 7) return true;
-        at += cRow;
-        if (!fresh) {
-            c60 = FloatVector.fromArray(S, c, at).add(c60);
-            c61 = FloatVector.fromArray(S, c, at + L).add(c61);
-        }
-        c60.intoArray(c, at);
-        c61.intoArray(c, at + L);
-        if (rows < 8) return true;
-        at += cRow;
-        if (!fresh) {
-            c70 = FloatVector.fromArray(S, c, at).add(c70);
-            c71 = FloatVector.fromArray(S, c, at + L).add(c71);
-        }
-        c70.intoArray(c, at);
-        c71.intoArray(c, at + L);
-        return true;
+        c00.intoArray(tile, 0 * W);
+        c01.intoArray(tile, 0 * W + L);
+        c10.intoArray(tile, 1 * W);
+        c11.intoArray(tile, 1 * W + L);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + L);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + L);
+        c40.intoArray(tile, 4 * W);
+        c41.intoArray(tile, 4 * W + L);
+        c50.intoArray(tile, 5 * W);
+        c51.intoArray(tile, 5 * W + L);
+        c60.intoArray(tile, 6 * W);
+        c61.intoArray(tile, 6 * W + L);
+        c70.intoArray(tile, 7 * W);
+        c71.intoArray(tile, 7 * W + L);
     }
 
     /** {@link #eight} for A's rows read in place, as {@link #eightByTwoInPlace} reads them. */
