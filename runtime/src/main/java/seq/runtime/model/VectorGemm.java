@@ -9,11 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors wide (each strip row-major over the inner dimension, zero-padded at the right edge) or, with
  * few rows of C, read in place, and an 8 × 2-vector tile of C stays in registers while the inner
  * dimension streams past: per step, two vector loads of B and eight broadcasts of A feed sixteen fused
- * multiply-adds (a 4 × 2 tile where at most four rows are left). A is packed too, {@link #MC} rows at a
- * time in groups of eight rows interleaved, so that the eight values a step broadcasts are adjacent:
- * the inner loop then reads A at a constant stride from one index, HotSpot drops the bounds checks
- * (A's rows read in place at a variable stride cost about 20%), and a transposed A packs as cheaply as
- * one stored by rows. Loaded
+ * multiply-adds. For a transposed A and for wide products A is packed too, {@link #MC} rows at a time in
+ * groups of eight rows interleaved (a 4 × 2 tile where at most four rows are left), so that the eight
+ * values a step broadcasts are adjacent: the inner loop then reads A at a constant stride from one index,
+ * HotSpot drops the bounds checks (A read at a variable column stride cost about 20%), and a transposed
+ * A packs as cheaply as one stored by rows. Narrow products read A's rows in place where they are
+ * contiguous (a second copy of the kernels, with each row's own index). Loaded
  * only when the JVM has the {@code jdk.incubator.vector} module (trainer jars relaunch themselves with it).
  *
  * <p>Each C element is {@code C + (a0·b0 + a1·b1 + ...)} with the sum a chain of fused multiply-adds in
@@ -26,7 +27,7 @@ final class VectorGemm {
     private static final int L = S.length(), W = 2 * L;
     /** Inner rows of B packed per pass of {@link #gemm}. */
     static final int KC = 256;
-    /** Rows of A multiplied by each strip of B before the next strip: a block that stays in cache. */
+    /** Rows of A multiplied by each strip of B before the next strip: a block that stays in cache (a multiple of 8). */
     static final int MC = 64;
     /** From this many strips of B on, A's rows are packed even where they are contiguous. */
     static final int PACK_STRIPS = 8;
@@ -137,10 +138,10 @@ final class VectorGemm {
     }
 
     /**
-     * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time, packed by {@link #packRows} (they
-     * stay in cache while every strip of B passes), strip by strip, eight rows of C at a time (four where
-     * no more than four are left, and one vector wide in a last narrow strip), each kernel storing only the
-     * rows that exist. A strip comes from the panel, or with {@code direct} non-null and the strip whole,
+     * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time (which stay in cache while every
+     * strip of B passes), packed by {@link #packRows} unless they are read in place, strip by strip, eight
+     * rows of C at a time (on packed A, four where no more than four are left; one vector wide in a last
+     * narrow strip), only the rows that exist stored. A strip comes from the panel, or with {@code direct} non-null and the strip whole,
      * from B itself ({@code at}: B's first row, {@code bRow} apart): the same sums either way.
      */
     private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] direct, int at, int bRow,

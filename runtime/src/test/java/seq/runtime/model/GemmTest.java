@@ -78,7 +78,10 @@ class GemmTest {
     @MethodSource("impls")
     void stridedViewsAgainstFloat64(Impl g) {
         Random rng = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, PanelGemm.NC + 37, VectorGemm.KC + 5}, {64, 48, 12}, {5, 3, 300}, {VectorGemm.DIRECT_ROWS + 2, 40, 20}};
+        // Last strips of every width up to two vectors of 16 or of 8 lanes (n = 52, 60, 28, 44), one to eight rows
+        // in a last group, A read in place and packed (wide n, or transposed), B in place and packed.
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {4, 4, 4}, {7, 33, 9}, {9, PanelGemm.NC + 37, VectorGemm.KC + 5}, {64, 48, 12}, {5, 3, 300},
+            {VectorGemm.DIRECT_ROWS + 2, 40, 20}, {13, 52, 20}, {11, 60, 33}, {10, 28, 7}, {70, 44, 9}, {19, 300, 17}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             for (int variant = 0; variant < 4; variant++) {
@@ -135,6 +138,31 @@ class GemmTest {
             g.gemm(a, lo * k, k, 1, b, 0, n, 1, split, lo * n, n, rows, n, k, 0);
         }
         for (int x = 0; x < whole.length; x++) assertEquals(Float.floatToIntBits(whole[x]), Float.floatToIntBits(split[x]), "element " + x);
+    }
+
+    /**
+     * The same product as one call and split in column blocks as threads split them, for a row-major and a
+     * transposed A: equal bit for bit although the whole call packs A (it is wide) and the blocks, narrow,
+     * read it in place.
+     */
+    @ParameterizedTest
+    @MethodSource("impls")
+    void columnSplitsGiveIdenticalBits(Impl g) {
+        Random rng = new Random(5);
+        int m = 21, n = 300, k = 37;
+        float[] a = random(rng, m * k), b = random(rng, k * n);
+        for (boolean transposed : new boolean[] {false, true}) {
+            int aRow = transposed ? 1 : k, aCol = transposed ? m : 1;
+            float[] whole = random(rng, m * n), split = whole.clone();
+            g.gemm(a, 0, aRow, aCol, b, 0, n, 1, whole, 0, n, m, n, k, 1);
+            for (int lo = 0; lo < n; lo += 70) {
+                int cols = Math.min(70, n - lo);
+                g.gemm(a, 0, aRow, aCol, b, lo, n, 1, split, lo, n, m, cols, k, 1);
+            }
+            for (int x = 0; x < whole.length; x++) {
+                assertEquals(Float.floatToIntBits(whole[x]), Float.floatToIntBits(split[x]), "element " + x + (transposed ? " of Aᵀ" : ""));
+            }
+        }
     }
 
     /** A packed product must name the matrix that was packed; a gemm in between makes the pack stale. */
