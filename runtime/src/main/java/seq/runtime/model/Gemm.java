@@ -37,7 +37,7 @@ public final class Gemm {
      * its own. In the background, once per JVM: a thousand small calls of each.
      */
     private static void warmUp() {
-        // Every path: B read in place and packed, transposed, a partial last strip, fewer than four rows left,
+        // Every path: B read in place and packed, transposed, a partial last strip, a last group of few rows,
         // A read in place and packed (a transposed A is always packed).
         float[] a = new float[66 * 64], b = new float[64 * 48], c = new float[66 * 48];
         for (int i = 0; i < a.length; i++) a[i] = (i % 7) * 0.1f;

@@ -10,8 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * few rows of C, read in place, and an 8 × 2-vector tile of C stays in registers while the inner
  * dimension streams past: per step, two vector loads of B and eight broadcasts of A feed sixteen fused
  * multiply-adds. For a transposed A and for wide products A is packed too, {@link #MC} rows at a time in
- * groups of eight rows interleaved (a 4 × 2 tile where at most four rows are left), so that the eight
- * values a step broadcasts are adjacent: the inner loop then reads A at a constant stride from one index,
+ * groups of eight rows interleaved, so that the eight values a step broadcasts are adjacent: the inner loop then reads A at a constant stride from one index,
  * HotSpot drops the bounds checks (A read at a variable column stride cost about 20%), and a transposed
  * A packs as cheaply as one stored by rows. Narrow products read A's rows in place where they are
  * contiguous (a second copy of the kernels, with each row's own index). Loaded
@@ -140,9 +139,10 @@ final class VectorGemm {
     /**
      * C (+)= A · B over kc inner rows: {@link #MC} rows of A at a time (which stay in cache while every
      * strip of B passes), packed by {@link #packRows} unless they are read in place, strip by strip, eight
-     * rows of C at a time (on packed A, four where no more than four are left; one vector wide in a last
-     * narrow strip), only the rows that exist stored. A strip comes from the panel, or with {@code direct} non-null and the strip whole,
-     * from B itself ({@code at}: B's first row, {@code bRow} apart): the same sums either way.
+     * rows of C at a time (one vector wide in a last narrow strip), each tile written to the scratch tile
+     * and only the rows that exist stored into C. A strip comes from the panel, or with {@code direct}
+     * non-null and the strip whole, from B itself ({@code at}: B's first row, {@code bRow} apart): the same
+     * sums either way.
      */
     private static void product(Scratch s, float[] a, int aOff, int aRow, int aCol, float[] direct, int at, int bRow,
                                 float[] c, int cOff, int cRow, int m, int n, int kc, boolean fresh) {
@@ -159,7 +159,7 @@ final class VectorGemm {
             for (int t = 0; t < strips; t++) {
                 int j0 = t * W, w = Math.min(W, n - j0);
                 boolean inPlace = direct != null && w == W;
-                float[] src = inPlace ? direct : panel, whole = w == W ? c : null;
+                float[] src = inPlace ? direct : panel;
                 int base = inPlace ? at + j0 : t * kc * W, bStride = inPlace ? bRow : W;
                 for (int i = i0; i < i1; i += rows) {
                     rows = Math.min(8, i1 - i);
@@ -171,13 +171,8 @@ final class VectorGemm {
                         for (int r = 0; r < rows; r++) store(tile, r * L, c, ci + r * cRow, w, fresh);
                         continue;
                     }
-                    if (inPlaceA) {
-                        eightByTwoInPlace(a, aOff + i * aRow, aRow, rows, src, base, bStride, kc, tile);
-                    } else if (rows > 4) {
-                        eightByTwo(packed, ai, src, base, bStride, kc, tile);
-                    } else if (four(packed, ai, rows, src, base, bStride, kc, tile, whole, ci, cRow, fresh)) {
-                        continue;
-                    }
+                    if (inPlaceA) eightByTwoInPlace(a, aOff + i * aRow, aRow, rows, src, base, bStride, kc, tile);
+                    else eightByTwo(packed, ai, src, base, bStride, kc, tile);
                     for (int r = 0; r < rows; r++) store(tile, r * W, c, ci + r * cRow, w, fresh);
                 }
             }
@@ -197,83 +192,12 @@ final class VectorGemm {
     }
 
     /**
-     * A 4 × W tile of sums over kc inner rows, from the first four rows of the packed group at {@code ai}
-     * (see {@link #packRows}) and B's strip rows at {@code base + p·stride} of {@code b}. With {@code c} non-null (a whole strip), the tile's first
-     * {@code rows} rows go straight from registers into C's rows from {@code at}, {@code cRow} apart
-     * ({@code fresh}: stored, else added), and it returns true; otherwise the tile is written row by row into
-     * {@code tile} for {@link #store}, and it returns false.
-     */
-    private static boolean four(float[] a, int ai, int rows, float[] b, int base, int stride, int kc,
-                                float[] tile, float[] c, int at, int cRow, boolean fresh) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int p = 0; p < kc; p++) {
-            int bp = base + p * stride, ap = ai + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x = FloatVector.broadcast(S, a[ap + 0]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ap + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ap + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ap + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        if (c == null) {
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, W);
-            c11.intoArray(tile, W + L);
-            c20.intoArray(tile, 2 * W);
-            c21.intoArray(tile, 2 * W + L);
-            c30.intoArray(tile, 3 * W);
-            c31.intoArray(tile, 3 * W + L);
-            return false;
-        }
-        // C + sum, as store() adds a tile row: the same bits either way.
-        if (!fresh) {
-            c00 = FloatVector.fromArray(S, c, at).add(c00);
-            c01 = FloatVector.fromArray(S, c, at + L).add(c01);
-        }
-        c00.intoArray(c, at);
-        c01.intoArray(c, at + L);
-        if (rows < 2) return true;
-        at += cRow;
-        if (!fresh) {
-            c10 = FloatVector.fromArray(S, c, at).add(c10);
-            c11 = FloatVector.fromArray(S, c, at + L).add(c11);
-        }
-        c10.intoArray(c, at);
-        c11.intoArray(c, at + L);
-        if (rows < 3) return true;
-        at += cRow;
-        if (!fresh) {
-            c20 = FloatVector.fromArray(S, c, at).add(c20);
-            c21 = FloatVector.fromArray(S, c, at + L).add(c21);
-        }
-        c20.intoArray(c, at);
-        c21.intoArray(c, at + L);
-        if (rows < 4) return true;
-        at += cRow;
-        if (!fresh) {
-            c30 = FloatVector.fromArray(S, c, at).add(c30);
-            c31 = FloatVector.fromArray(S, c, at + L).add(c31);
-        }
-        c30.intoArray(c, at);
-        c31.intoArray(c, at + L);
-        return true;
-    }
-
-    /**
      * An 8 × W tile of sums over kc inner rows, from the packed group of eight rows at {@code ai} and B's
      * strip rows at {@code base + p·stride} of {@code b}, written row by row into {@code tile} for
-     * {@link #store}. Unlike {@link #four} it never stores into C from registers: with that epilogue (32
-     * more vector operations) HotSpot now and then compiled the kernel without intrinsifying all of its
-     * vector operations, which then allocated on every step: model 5 trained at a tenth of its speed,
-     * allocating 2.9 GB an epoch, in 5 of 40 runs, and in none of 45 without it.
+     * {@link #store}; a last group of fewer rows is packed with its last row repeated. No kernel stores into
+     * C from registers: with that epilogue (32 more vector operations) HotSpot now and then compiled the
+     * kernel without intrinsifying all of its vector operations, which then allocated on every step: model 5
+     * trained at a tenth of its speed, allocating 2.9 GB an epoch, in 5 of 40 runs, and in none of 45 without it.
      */
     private static void eightByTwo(float[] a, int ai, float[] b, int base, int stride, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
