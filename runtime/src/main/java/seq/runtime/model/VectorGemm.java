@@ -109,29 +109,15 @@ final class VectorGemm {
             int r0 = aOff + i * aRow, r1 = aOff + Math.min(i + 1, last) * aRow, r2 = aOff + Math.min(i + 2, last) * aRow;
             int r3 = aOff + Math.min(i + 3, last) * aRow, r4 = aOff + Math.min(i + 4, last) * aRow;
             int r5 = aOff + Math.min(i + 5, last) * aRow, r6 = aOff + Math.min(i + 6, last) * aRow, r7 = aOff + Math.min(i + 7, last) * aRow;
-            if (aCol == 1) {
-                // Rows stored contiguously: eight streams, one value of each per inner row (the usual case).
-                for (int p = 0; p < kc; p++, to += 8) {
-                    rows[to] = a[r0 + p];
-                    rows[to + 1] = a[r1 + p];
-                    rows[to + 2] = a[r2 + p];
-                    rows[to + 3] = a[r3 + p];
-                    rows[to + 4] = a[r4 + p];
-                    rows[to + 5] = a[r5 + p];
-                    rows[to + 6] = a[r6 + p];
-                    rows[to + 7] = a[r7 + p];
-                }
-            } else {
-                for (int p = 0, q = 0; p < kc; p++, q += aCol, to += 8) {
-                    rows[to] = a[r0 + q];
-                    rows[to + 1] = a[r1 + q];
-                    rows[to + 2] = a[r2 + q];
-                    rows[to + 3] = a[r3 + q];
-                    rows[to + 4] = a[r4 + q];
-                    rows[to + 5] = a[r5 + q];
-                    rows[to + 6] = a[r6 + q];
-                    rows[to + 7] = a[r7 + q];
-                }
+            for (int p = 0, q = 0; p < kc; p++, q += aCol, to += 8) {
+                rows[to] = a[r0 + q];
+                rows[to + 1] = a[r1 + q];
+                rows[to + 2] = a[r2 + q];
+                rows[to + 3] = a[r3 + q];
+                rows[to + 4] = a[r4 + q];
+                rows[to + 5] = a[r5 + q];
+                rows[to + 6] = a[r6 + q];
+                rows[to + 7] = a[r7 + q];
             }
         }
     }
