@@ -28,6 +28,74 @@ public final class Rows {
     }
 
     /**
+     * One LSTM step's gates for {@code count} samples, with sigmoid gates and tanh as the activation (Keras's
+     * defaults). Sample k's pre-activations i f g o are the four blocks of {@code units} from
+     * {@code z[zAt + k·zStride]}, replaced by their activations (the backward step's slopes need only those);
+     * its row of c, tanh(c) and h is at {@code hAt + k·hStride} in {@code c}, {@code ca} and {@code h}, and the
+     * previous step's c just before it ({@code units} earlier) when {@code prev} is 1, else taken as 0:
+     * c = f·c_prev + i·g, ca = tanh(c), h = o·ca.
+     */
+    public static void lstmCell(float[] z, int zAt, int zStride, float[] c, float[] ca, float[] h, int hAt, int hStride,
+                                int prev, int units, int count) {
+        if (Gemm.VECTOR) {
+            VectorRows.lstmCell(z, zAt, zStride, c, ca, h, hAt, hStride, prev != 0, units, count);
+        } else {
+            for (int k = 0; k < count; k++) lstmCell(z, zAt + k * zStride, c, ca, h, hAt + k * hStride, prev != 0, units, 0, units);
+        }
+    }
+
+    /** {@link #lstmCell} for one sample's units [q0, q1), element by element. */
+    static void lstmCell(float[] z, int zb, float[] c, float[] ca, float[] h, int hb, boolean prev, int u, int q0, int q1) {
+        for (int q = q0; q < q1; q++) {
+            float ig = FastMath.sigmoid(z[zb + q]), fg = FastMath.sigmoid(z[zb + u + q]);
+            float gg = FastMath.tanh(z[zb + 2 * u + q]), og = FastMath.sigmoid(z[zb + 3 * u + q]);
+            z[zb + q] = ig;
+            z[zb + u + q] = fg;
+            z[zb + 2 * u + q] = gg;
+            z[zb + 3 * u + q] = og;
+            float cv = fg * (prev ? c[hb - u + q] : 0f) + ig * gg;
+            float cav = FastMath.tanh(cv);
+            c[hb + q] = cv;
+            ca[hb + q] = cav;
+            h[hb + q] = og * cav;
+        }
+    }
+
+    /**
+     * The backward step of {@link #lstmCell} for {@code count} samples: from the gates' activations in
+     * {@code z} (as lstmCell left them), c and tanh(c) (and the previous c when {@code prev} is 1, else 0), and
+     * sample k's gradients dh and dc at {@code dAt + k·units}, the pre-activations' gradient into the four
+     * blocks at {@code dz[dzAt + k·dzStride]}, and dc·f, the gradient reaching the previous c, into dc:
+     * dc' = dc + dh·o·(1 − ca²); dz = (dc'·g·i(1 − i), dc'·c_prev·f(1 − f), dc'·i·(1 − g²), dh·ca·o(1 − o)).
+     */
+    public static void lstmCellGrad(float[] z, int zAt, int zStride, float[] c, float[] ca, int hAt, int hStride, int prev,
+                                    float[] dh, float[] dc, int dAt, float[] dz, int dzAt, int dzStride, int units, int count) {
+        if (Gemm.VECTOR) {
+            VectorRows.lstmCellGrad(z, zAt, zStride, c, ca, hAt, hStride, prev != 0, dh, dc, dAt, dz, dzAt, dzStride, units, count);
+        } else {
+            for (int k = 0; k < count; k++) {
+                lstmCellGrad(z, zAt + k * zStride, c, ca, hAt + k * hStride, prev != 0, dh, dc, dAt + k * units,
+                    dz, dzAt + k * dzStride, units, 0, units);
+            }
+        }
+    }
+
+    /** {@link #lstmCellGrad} for one sample's units [q0, q1), element by element. */
+    static void lstmCellGrad(float[] z, int zb, float[] c, float[] ca, int hb, boolean prev, float[] dh, float[] dc, int db,
+                             float[] dz, int dzb, int u, int q0, int q1) {
+        for (int q = q0; q < q1; q++) {
+            float ia = z[zb + q], fa = z[zb + u + q], ga = z[zb + 2 * u + q], oa = z[zb + 3 * u + q];
+            float cav = ca[hb + q], cp = prev ? c[hb - u + q] : 0f, dhv = dh[db + q];
+            float dcv = dc[db + q] + dhv * oa * (1f - cav * cav);
+            dz[dzb + q] = dcv * ga * (ia * (1f - ia));
+            dz[dzb + u + q] = dcv * cp * (fa * (1f - fa));
+            dz[dzb + 2 * u + q] = dcv * ia * (1f - ga * ga);
+            dz[dzb + 3 * u + q] = dhv * cav * (oa * (1f - oa));
+            dc[db + q] = dcv * fa;
+        }
+    }
+
+    /**
      * {@code db[at + j] += sum over rows r < m of dz[r·n + j]}, for the columns j in [j0, j1): a bias's
      * gradient. Each column is summed over the rows in order, so both forms give the same bits.
      */

@@ -102,6 +102,94 @@ final class VectorRows {
     }
 
     /**
+     * {@link Rows#lstmCell}: each sample's whole vectors of units in place, then the remaining units of all
+     * the samples together, gathered into a scratch copy padded to whole vectors (so a layer narrower than a
+     * vector still fills its vectors), and copied back.
+     */
+    static void lstmCell(float[] z, int zAt, int zStride, float[] c, float[] ca, float[] h, int hAt, int hStride,
+                         boolean prev, int u, int count) {
+        int tail = u % L, whole = u - tail;
+        if (whole > 0) {
+            for (int k = 0; k < count; k++) {
+                int zb = zAt + k * zStride, hb = hAt + k * hStride;
+                cell(z, zb, zb + u, zb + 2 * u, zb + 3 * u, prev ? c : null, hb - u, c, hb, ca, hb, h, hb, whole);
+            }
+        }
+        if (tail == 0) return;
+        // Eight regions of the scratch: the gates i f g o, the previous c, then c, tanh(c) and h.
+        int n = count * tail, p = (n + L - 1) / L * L;
+        float[][] holder = PADDED.get();
+        if (holder[0].length < 8 * p) holder[0] = new float[8 * p];
+        float[] buf = holder[0];
+        for (int k = 0, at = 0; k < count; k++, at += tail) {
+            int zb = zAt + k * zStride + whole, hb = hAt + k * hStride + whole;
+            for (int g = 0; g < 4; g++) System.arraycopy(z, zb + g * u, buf, g * p + at, tail);
+            if (prev) System.arraycopy(c, hb - u, buf, 4 * p + at, tail);
+        }
+        cell(buf, 0, p, 2 * p, 3 * p, prev ? buf : null, 4 * p, buf, 5 * p, buf, 6 * p, buf, 7 * p, n);
+        for (int k = 0, at = 0; k < count; k++, at += tail) {
+            int zb = zAt + k * zStride + whole, hb = hAt + k * hStride + whole;
+            for (int g = 0; g < 4; g++) System.arraycopy(buf, g * p + at, z, zb + g * u, tail);
+            System.arraycopy(buf, 5 * p + at, c, hb, tail);
+            System.arraycopy(buf, 6 * p + at, ca, hb, tail);
+            System.arraycopy(buf, 7 * p + at, h, hb, tail);
+        }
+    }
+
+    /**
+     * The cell over whole vectors from offset 0 until {@code n} or just past it: the gates' activations in
+     * place of their pre-activations (i, f, g, o at their own offsets in {@code z}), c from f, i, g and the
+     * previous c ({@code cp} from {@code cpAt}, or 0 where cp is null), tanh(c), then h. Each function its
+     * own loop, as the rows have them: five in one loop were more than C2 would inline, and it boxed the
+     * vectors.
+     */
+    private static void cell(float[] z, int iAt, int fAt, int gAt, int oAt, float[] cp, int cpAt,
+                             float[] c, int cAt, float[] ca, int caAt, float[] h, int hAt, int n) {
+        if (fAt == iAt + n) {
+            sigmoid(z, iAt, iAt + 2 * n);
+        } else {
+            sigmoid(z, iAt, iAt + n);
+            sigmoid(z, fAt, fAt + n);
+        }
+        tanh(z, gAt, gAt + n);
+        sigmoid(z, oAt, oAt + n);
+        for (int j = 0; j < n; j += L) {
+            FloatVector before = cp == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cp, cpAt + j);
+            FloatVector cv = FloatVector.fromArray(S, z, fAt + j).mul(before)
+                .add(FloatVector.fromArray(S, z, iAt + j).mul(FloatVector.fromArray(S, z, gAt + j)));
+            cv.intoArray(c, cAt + j);
+            cv.intoArray(ca, caAt + j);
+        }
+        tanh(ca, caAt, caAt + n);
+        for (int j = 0; j < n; j += L) {
+            FloatVector.fromArray(S, z, oAt + j).mul(FloatVector.fromArray(S, ca, caAt + j)).intoArray(h, hAt + j);
+        }
+    }
+
+    /** {@link Rows#lstmCellGrad}: each sample's whole vectors of units, then its remaining units one by one. */
+    static void lstmCellGrad(float[] z, int zAt, int zStride, float[] c, float[] ca, int hAt, int hStride, boolean prev,
+                             float[] dh, float[] dc, int dAt, float[] dz, int dzAt, int dzStride, int u, int count) {
+        int whole = u - u % L;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int k = 0; k < count; k++) {
+            int zb = zAt + k * zStride, hb = hAt + k * hStride, db = dAt + k * u, dzb = dzAt + k * dzStride;
+            for (int q = 0; q < whole; q += L) {
+                FloatVector ia = FloatVector.fromArray(S, z, zb + q), fa = FloatVector.fromArray(S, z, zb + u + q);
+                FloatVector ga = FloatVector.fromArray(S, z, zb + 2 * u + q), oa = FloatVector.fromArray(S, z, zb + 3 * u + q);
+                FloatVector cav = FloatVector.fromArray(S, ca, hb + q), dhv = FloatVector.fromArray(S, dh, db + q);
+                FloatVector cp = prev ? FloatVector.fromArray(S, c, hb - u + q) : FloatVector.zero(S);
+                FloatVector dcv = FloatVector.fromArray(S, dc, db + q).add(dhv.mul(oa).mul(one.sub(cav.mul(cav))));
+                dcv.mul(ga).mul(ia.mul(one.sub(ia))).intoArray(dz, dzb + q);
+                dcv.mul(cp).mul(fa.mul(one.sub(fa))).intoArray(dz, dzb + u + q);
+                dcv.mul(ia).mul(one.sub(ga.mul(ga))).intoArray(dz, dzb + 2 * u + q);
+                dhv.mul(cav).mul(oa.mul(one.sub(oa))).intoArray(dz, dzb + 3 * u + q);
+                dcv.mul(fa).intoArray(dc, db + q);
+            }
+            if (whole < u) Rows.lstmCellGrad(z, zb, c, ca, hb, prev, dh, dc, db, dz, dzb, u, whole, u);
+        }
+    }
+
+    /**
      * {@link Rows#columnSum}: four vectors of columns at a time, started from db and summed down all the
      * rows in registers, then one vector, then the last columns one by one; each column's rows are added
      * in order, as the plain loop adds them.

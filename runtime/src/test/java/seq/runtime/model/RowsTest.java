@@ -33,6 +33,127 @@ class RowsTest {
         }
     }
 
+    /** Units, samples, and whether a previous step's c exists: narrower than a vector, whole vectors, both. */
+    private static final int[][] CELLS = {{12, 16, 1}, {12, 3, 0}, {6, 1, 1}, {16, 2, 1}, {64, 3, 1}, {20, 5, 1}, {33, 2, 0}, {1, 4, 1}};
+
+    private static float[] gaussian(Random rng, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextGaussian() * scale);
+        return a;
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /**
+     * One LSTM step over samples whose rows are strided as a recurrent layer keeps them (each sample's gate
+     * block, then its row of c, tanh(c) and h T steps apart): the vector form gives the plain form's bits and
+     * touches nothing else, and both match the cell computed in float64 from its definition.
+     */
+    @Test
+    void lstmCellMatchesItsDefinitionAndTheVectorFormGivesTheSameBits() {
+        Random rng = new Random(3);
+        for (int[] cfg : CELLS) {
+            int u = cfg[0], count = cfg[1], steps = 3, s = 1, zAt = 5 + s * 4 * u, zStride = steps * 4 * u, hAt = 2 + s * u, hStride = steps * u;
+            boolean prev = cfg[2] == 1;
+            float[] z = gaussian(rng, 5 + count * zStride + 3, 3), c = gaussian(rng, 2 + count * hStride + 3, 1);
+            float[] ca = gaussian(rng, c.length, 1), h = gaussian(rng, c.length, 1);
+            float[] vz = z.clone(), vc = c.clone(), vca = ca.clone(), vh = h.clone();
+            float[] pz = z.clone(), pc = c.clone(), pca = ca.clone(), ph = h.clone();
+            VectorRows.lstmCell(vz, zAt, zStride, vc, vca, vh, hAt, hStride, prev, u, count);
+            for (int k = 0; k < count; k++) Rows.lstmCell(pz, zAt + k * zStride, pc, pca, ph, hAt + k * hStride, prev, u, 0, u);
+            String at = "units " + u + ", samples " + count;
+            assertBits(pz, vz, "z, " + at);
+            assertBits(pc, vc, "c, " + at);
+            assertBits(pca, vca, "tanh(c), " + at);
+            assertBits(ph, vh, "h, " + at);
+            for (int k = 0; k < count; k++) {
+                for (int q = 0; q < u; q++) {
+                    int zb = zAt + k * zStride, hb = hAt + k * hStride + q;
+                    double ig = sigmoid(z[zb + q]), fg = sigmoid(z[zb + u + q]), gg = Math.tanh(z[zb + 2 * u + q]), og = sigmoid(z[zb + 3 * u + q]);
+                    double cv = fg * (prev ? c[hb - u] : 0) + ig * gg;
+                    assertEquals(ig, pz[zb + q], 1e-6, "input gate, " + at);
+                    assertEquals(gg, pz[zb + 2 * u + q], 1e-6, "candidate, " + at);
+                    assertEquals(cv, pc[hb], 1e-5 * (1 + Math.abs(cv)), "c, " + at);
+                    assertEquals(Math.tanh(cv), pca[hb], 1e-5, "tanh(c), " + at);
+                    assertEquals(og * Math.tanh(cv), ph[hb], 1e-5, "h, " + at);
+                }
+            }
+            // Outside the rows of the step: untouched.
+            for (int i = 0; i < z.length; i++) if (!inBlock(i, zAt, zStride, 4 * u, count)) assertEquals(z[i], vz[i], 0f, "z outside, " + at);
+            for (int i = 0; i < c.length; i++) {
+                if (!inBlock(i, hAt, hStride, u, count)) {
+                    assertEquals(c[i], vc[i], 0f, "c outside, " + at);
+                    assertEquals(h[i], vh[i], 0f, "h outside, " + at);
+                }
+            }
+        }
+    }
+
+    /**
+     * The backward step: the vector form gives the plain form's bits, and the plain form matches the
+     * derivatives of the cell taken in float64 by central differences, for dz (through the pre-activations)
+     * and for the gradient passed on to the previous c.
+     */
+    @Test
+    void lstmCellGradMatchesCentralDifferencesAndTheVectorFormGivesTheSameBits() {
+        Random rng = new Random(4);
+        for (int[] cfg : CELLS) {
+            int u = cfg[0], count = cfg[1], zStride = 4 * u + 3, hStride = u + 2, zAt = 1, hAt = 1 + u, dzStride = 4 * u + 1;
+            boolean prev = cfg[2] == 1;
+            float[] pre = gaussian(rng, zAt + count * zStride, 2), c = gaussian(rng, hAt + count * hStride, 1);
+            float[] z = pre.clone(), ca = new float[c.length], h = new float[c.length];
+            for (int k = 0; k < count; k++) Rows.lstmCell(z, zAt + k * zStride, c, ca, h, hAt + k * hStride, prev, u, 0, u);
+            float[] dh = gaussian(rng, count * u, 1), dc = gaussian(rng, count * u, 1);
+            float[] vdc = dc.clone(), pdc = dc.clone(), vdz = new float[count * dzStride + 2], pdz = vdz.clone();
+            VectorRows.lstmCellGrad(z, zAt, zStride, c, ca, hAt, hStride, prev, dh, vdc, 0, vdz, 2, dzStride, u, count);
+            for (int k = 0; k < count; k++) {
+                Rows.lstmCellGrad(z, zAt + k * zStride, c, ca, hAt + k * hStride, prev, dh, pdc, k * u, pdz, 2 + k * dzStride, u, 0, u);
+            }
+            String at = "units " + u + ", samples " + count;
+            assertBits(pdz, vdz, "dz, " + at);
+            assertBits(pdc, vdc, "dc, " + at);
+            for (int k = 0; k < count; k++) {
+                for (int q = 0; q < u; q++) {
+                    int zb = zAt + k * zStride + q, hb = hAt + k * hStride + q, d = k * u + q;
+                    double[] zq = {pre[zb], pre[zb + u], pre[zb + 2 * u], pre[zb + 3 * u]};
+                    double cp = prev ? c[hb - u] : 0;
+                    for (int g = 0; g < 4; g++) {
+                        double e = 1e-4, saved = zq[g];
+                        zq[g] = saved + e;
+                        double up = loss(zq, cp, dh[d], dc[d]);
+                        zq[g] = saved - e;
+                        double down = loss(zq, cp, dh[d], dc[d]);
+                        zq[g] = saved;
+                        double want = (up - down) / (2 * e);
+                        assertEquals(want, pdz[2 + k * dzStride + g * u + q], 1e-4 * (1 + Math.abs(want)), "dz gate " + g + ", " + at);
+                    }
+                    if (prev) {
+                        double e = 1e-4, want = (loss(zq, cp + e, dh[d], dc[d]) - loss(zq, cp - e, dh[d], dc[d])) / (2 * e);
+                        assertEquals(want, pdc[d], 1e-4 * (1 + Math.abs(want)), "dc_prev, " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    /** dh·h + dc·c of one unit's cell in float64, as a function of its pre-activations and the previous c. */
+    private static double loss(double[] zq, double cp, double dh, double dc) {
+        double cv = sigmoid(zq[1]) * cp + sigmoid(zq[0]) * Math.tanh(zq[2]);
+        return dh * sigmoid(zq[3]) * Math.tanh(cv) + dc * cv;
+    }
+
+    private static boolean inBlock(int i, int at, int stride, int n, int count) {
+        return i >= at && (i - at) / stride < count && (i - at) % stride < n;
+    }
+
+    private static void assertBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + " at " + i);
+        }
+    }
+
     /**
      * A column sum adds each column's rows in order onto db, on whole vector blocks, single vectors and the
      * last columns: the vector form gives the plain loop's bits, a float64 sum to rounding, and leaves the

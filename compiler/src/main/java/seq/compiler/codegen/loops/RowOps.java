@@ -46,7 +46,61 @@ public final class RowOps {
             store("arg", add(v("at"), v("j")), select(cmp(">", v("xv"), v("yv")), real(v("r")), at("arg", add(v("at"), v("j"))))),
             store("y", add(v("at"), v("j")), max(v("yv"), v("xv")))))));
 
-    public static final List<Kernel> ALL = List.of(SIGMOID, TANH, COLUMN_SUM, COLUMN_MAX);
+    /** Gate block g (0 to 3: i f g o) of unit q's column, for the LSTM kernels below: the gate's offset from {@code zb}. */
+    private static Expr gate(int g, String zb) {
+        return g == 0 ? v(zb) : add(v(zb), mul(i(g), v("units")));
+    }
+
+    /**
+     * One LSTM step's gates for {@code count} samples, sigmoid gates and tanh activation: sample k's
+     * pre-activations i f g o (blocks of {@code units} from {@code z[zAt + k·zStride]}) replaced by their
+     * activations, and its rows of c, tanh(c) and h at {@code hAt + k·hStride}; the previous step's c is the
+     * row before ({@code units} earlier) when {@code prev} is nonzero, else 0.
+     */
+    public static final Kernel LSTM_CELL = new Kernel("lstmCell", List.of(p("z", Type.REAL_ARRAY), p("zAt", Type.INT),
+        p("zStride", Type.INT), p("c", Type.REAL_ARRAY), p("ca", Type.REAL_ARRAY), p("h", Type.REAL_ARRAY), p("hAt", Type.INT),
+        p("hStride", Type.INT), p("prev", Type.INT), p("units", Type.INT), p("count", Type.INT)), List.of(
+        loop("k", v("count"), loop("q", v("units"),
+            let("zb", Type.INT, add(add(v("zAt"), mul(v("k"), v("zStride"))), v("q"))),
+            let("hb", Type.INT, add(add(v("hAt"), mul(v("k"), v("hStride"))), v("q"))),
+            let("ig", Type.REAL, fn("sigmoid", at("z", gate(0, "zb")))),
+            let("fg", Type.REAL, fn("sigmoid", at("z", gate(1, "zb")))),
+            let("gg", Type.REAL, fn("tanh", at("z", gate(2, "zb")))),
+            let("og", Type.REAL, fn("sigmoid", at("z", gate(3, "zb")))),
+            store("z", gate(0, "zb"), v("ig")), store("z", gate(1, "zb"), v("fg")),
+            store("z", gate(2, "zb"), v("gg")), store("z", gate(3, "zb"), v("og")),
+            let("cv", Type.REAL, add(mul(v("fg"), select(cmp("!=", v("prev"), i(0)), at("c", sub(v("hb"), v("units"))), r(0))),
+                mul(v("ig"), v("gg")))),
+            let("cav", Type.REAL, fn("tanh", v("cv"))),
+            store("c", v("hb"), v("cv")), store("ca", v("hb"), v("cav")), store("h", v("hb"), mul(v("og"), v("cav")))))));
+
+    /**
+     * The backward step of {@link #LSTM_CELL}: from the activations it left in z, c and tanh(c) (and the
+     * previous c), and sample k's dh and dc at {@code dAt + k·units}, the pre-activations' gradient into the
+     * blocks at {@code dz[dzAt + k·dzStride]} and the gradient reaching the previous c into dc:
+     * dc' = dc + dh·o·(1 − ca²); dz = (dc'·g·i(1 − i), dc'·c_prev·f(1 − f), dc'·i·(1 − g²), dh·ca·o(1 − o)); dc = dc'·f.
+     */
+    public static final Kernel LSTM_CELL_GRAD = new Kernel("lstmCellGrad", List.of(p("z", Type.REAL_ARRAY), p("zAt", Type.INT),
+        p("zStride", Type.INT), p("c", Type.REAL_ARRAY), p("ca", Type.REAL_ARRAY), p("hAt", Type.INT), p("hStride", Type.INT),
+        p("prev", Type.INT), p("dh", Type.REAL_ARRAY), p("dc", Type.REAL_ARRAY), p("dAt", Type.INT), p("dz", Type.REAL_ARRAY),
+        p("dzAt", Type.INT), p("dzStride", Type.INT), p("units", Type.INT), p("count", Type.INT)), List.of(
+        loop("k", v("count"), loop("q", v("units"),
+            let("zb", Type.INT, add(add(v("zAt"), mul(v("k"), v("zStride"))), v("q"))),
+            let("hb", Type.INT, add(add(v("hAt"), mul(v("k"), v("hStride"))), v("q"))),
+            let("db", Type.INT, add(add(v("dAt"), mul(v("k"), v("units"))), v("q"))),
+            let("dzb", Type.INT, add(add(v("dzAt"), mul(v("k"), v("dzStride"))), v("q"))),
+            let("ia", Type.REAL, at("z", gate(0, "zb"))), let("fa", Type.REAL, at("z", gate(1, "zb"))),
+            let("ga", Type.REAL, at("z", gate(2, "zb"))), let("oa", Type.REAL, at("z", gate(3, "zb"))),
+            let("cav", Type.REAL, at("ca", v("hb"))), let("dhv", Type.REAL, at("dh", v("db"))),
+            let("cp", Type.REAL, select(cmp("!=", v("prev"), i(0)), at("c", sub(v("hb"), v("units"))), r(0))),
+            let("dcv", Type.REAL, add(at("dc", v("db")), mul(mul(v("dhv"), v("oa")), sub(r(1), mul(v("cav"), v("cav")))))),
+            store("dz", gate(0, "dzb"), mul(mul(v("dcv"), v("ga")), mul(v("ia"), sub(r(1), v("ia"))))),
+            store("dz", gate(1, "dzb"), mul(mul(v("dcv"), v("cp")), mul(v("fa"), sub(r(1), v("fa"))))),
+            store("dz", gate(2, "dzb"), mul(mul(v("dcv"), v("ia")), sub(r(1), mul(v("ga"), v("ga"))))),
+            store("dz", gate(3, "dzb"), mul(mul(v("dhv"), v("cav")), mul(v("oa"), sub(r(1), v("oa"))))),
+            store("dc", v("db"), mul(v("dcv"), v("fa")))))));
+
+    public static final List<Kernel> ALL = List.of(SIGMOID, TANH, COLUMN_SUM, COLUMN_MAX, LSTM_CELL, LSTM_CELL_GRAD);
 
     /**
      * The statement applying {@code activation} to {@code count} segments {@code a[off + k·stride .. + n)},

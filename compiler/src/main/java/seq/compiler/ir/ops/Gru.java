@@ -128,7 +128,7 @@ public final class Gru {
         // reaches h_{t-1} through U, so dh += dhz · Uᵀ is one product over the samples.
         List<Stmt> perSample = new ArrayList<>(List.of(outputBack(cfg), gates));
         perSample.addAll(copy);
-        ops.add(resetAfter ? op.withHost(backwardHost(cfg, clear, perSample, "dhz", v("s"), true)) : op);
+        ops.add(resetAfter ? op.withHost(backwardHost(cfg, clear, perSample, List.of(), "dhz", v("s"), true)) : op);
         Size units = ints.get(2), g3 = ints.get(3);
         if (resetAfter) {
             ops.add(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), g3, span));

@@ -77,6 +77,11 @@ public final class Lstm {
     private static List<Stmt> hostGates(Config cfg, Stmt gates) {
         Expr u = v("U"), count = sub(v(HI), v(LO)), zStride = mul(v("T"), v("G")), hStride = mul(v("T"), u);
         Expr first = add(mul(v(LO), v("T")), v("s")), z0 = mul(first, v("G")), h0 = mul(first, u);
+        if (kerasDefaults(cfg)) {
+            // The whole cell in one call, then h copied to the output.
+            return List.of(call(RowOps.LSTM_CELL.name(), v("zs"), z0, zStride, v("cs"), v("cas"), v("hs"), h0, hStride, v("s"), u, count),
+                loop("b0", v(LO), v(HI), loop("q", u, output(cfg, at("hs", idx(ROW, u, v("q")))))));
+        }
         List<Stmt> inputForget = RowOps.apply(cfg.recurrentActivation(), "zs", z0, mul(i(2), u), count, zStride);
         List<Stmt> cell = RowOps.apply(cfg.activation(), "zs", add(z0, mul(i(2), u)), u, count, zStride);
         List<Stmt> out = RowOps.apply(cfg.recurrentActivation(), "zs", add(z0, mul(i(3), u)), u, count, zStride);
@@ -98,6 +103,12 @@ public final class Lstm {
             store("hs", idx(ROW, u, v("q")), v("hn")),
             output(cfg, v("hn")))));
         return all;
+    }
+
+    /** Sigmoid gates and tanh activation, which {@link RowOps#LSTM_CELL} and its gradient compute in one call. */
+    private static boolean kerasDefaults(Config cfg) {
+        return cfg.recurrentActivation().apply(v("$z")).equals(fn("sigmoid", v("$z")))
+            && cfg.activation().apply(v("$z")).equals(fn("tanh", v("$z")));
     }
 
     private static List<Op> backward(Value x, Value recurrent, Value bias, Value y, Saved saved, Config cfg,
@@ -135,7 +146,11 @@ public final class Lstm {
             .read("zs", saved.z()).read("cs", saved.c()).read("cas", saved.ca()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
         List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
-                .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
+                .withHost(kerasDefaults(cfg) ? backwardHost(cfg, clear, List.of(outputBack(cfg)), List.of(call(RowOps.LSTM_CELL_GRAD.name(),
+                    v("zs"), mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), v("cs"), v("cas"),
+                    mul(add(mul(v(LO), v("T")), v("s")), v("U")), mul(v("T"), v("U")), v("s"), v("dh"), v("dc"), mul(v(LO), v("U")),
+                    v("dz"), mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), v("U"), sub(v(HI), v(LO)))))
+                    : backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
             recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
         return ops;

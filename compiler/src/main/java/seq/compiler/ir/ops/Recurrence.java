@@ -113,21 +113,34 @@ public final class Recurrence {
      * h_{s-1}, dh = dz · Uᵀ, as one matrix product over the samples (Uᵀ packed once, before the loop).
      */
     static List<Stmt> backwardHost(Config cfg, List<Stmt> clear, List<Stmt> step) {
-        return backwardHost(cfg, clear, step, "dz", v("tin"), false);
+        return backwardHost(cfg, clear, step, List.of(), "dz", v("tin"), false);
+    }
+
+    /** {@link #backwardHost} with {@code allSamples} after the per-sample {@code step}, once for the samples [lo, hi). */
+    static List<Stmt> backwardHost(Config cfg, List<Stmt> clear, List<Stmt> step, List<Stmt> allSamples) {
+        return backwardHost(cfg, clear, step, allSamples, "dz", v("tin"), false);
     }
 
     /**
      * {@link #backwardHost} with the step's gradient of the recurrent product in row {@code row} (a step
      * index) of {@code grad}, added into dh ({@code accumulate}) or stored as it.
      */
-    static List<Stmt> backwardHost(Config cfg, List<Stmt> clear, List<Stmt> step, String grad, Expr row, boolean accumulate) {
+    static List<Stmt> backwardHost(Config cfg, List<Stmt> clear, List<Stmt> step, List<Stmt> allSamples, String grad, Expr row,
+                                   boolean accumulate) {
         Gemm.View ut = new Gemm.View("u", i(0), i(1), v("G"));
         Stmt product = when(HAS_PREV, Gemm.callPacked(
             new Gemm.View(grad, mul(add(mul(v(LO), v("T")), row), v("G")), mul(v("T"), v("G")), i(1)), ut,
             "dh", mul(v(LO), v("U")), v("U"), sub(v(HI), v(LO)), v("U"), v("G"), accumulate));
         return List.of(Gemm.pack(ut, v("G"), v("U")), new For("b0", v(LO), v(HI), List.of(new For("q", i(0), v("U"), clear))),
-            new For("r", i(0), v("T"), List.of(let("s", Type.INT, sub(sub(v("T"), i(1)), v("r"))), inputStep(cfg),
-                new For("b0", v(LO), v(HI), step), product)));
+            new For("r", i(0), v("T"), concat(List.of(let("s", Type.INT, sub(sub(v("T"), i(1)), v("r"))), inputStep(cfg),
+                new For("b0", v(LO), v(HI), step)), allSamples, List.of(product))));
+    }
+
+    @SafeVarargs
+    private static List<Stmt> concat(List<Stmt>... parts) {
+        List<Stmt> all = new ArrayList<>();
+        for (List<Stmt> part : parts) all.addAll(part);
+        return all;
     }
 
     /** The backward kernel's loops: scratch rows cleared per sample, then step s = T-1 down to 0. */
