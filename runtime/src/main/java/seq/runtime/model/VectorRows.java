@@ -166,27 +166,55 @@ final class VectorRows {
         }
     }
 
-    /** {@link Rows#lstmCellGrad}: each sample's whole vectors of units, then its remaining units one by one. */
+    /**
+     * {@link Rows#lstmCellGrad}: each sample's whole vectors of units, then its remaining units as one more
+     * vector, read past the sample's units (where the arrays go on that far) and stored through a scratch
+     * copy, which takes only those units back; one by one where an array ends first.
+     */
     static void lstmCellGrad(float[] z, int zAt, int zStride, float[] c, float[] ca, int hAt, int hStride, boolean prev,
                              float[] dh, float[] dc, int dAt, float[] dz, int dzAt, int dzStride, int u, int count) {
-        int whole = u - u % L;
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        int tail = u % L, whole = u - tail;
+        float[] out = null;
+        if (tail > 0) {
+            float[][] holder = PADDED.get();
+            if (holder[0].length < 5 * L) holder[0] = new float[5 * L];
+            out = holder[0];
+        }
         for (int k = 0; k < count; k++) {
             int zb = zAt + k * zStride, hb = hAt + k * hStride, db = dAt + k * u, dzb = dzAt + k * dzStride;
             for (int q = 0; q < whole; q += L) {
-                FloatVector ia = FloatVector.fromArray(S, z, zb + q), fa = FloatVector.fromArray(S, z, zb + u + q);
-                FloatVector ga = FloatVector.fromArray(S, z, zb + 2 * u + q), oa = FloatVector.fromArray(S, z, zb + 3 * u + q);
-                FloatVector cav = FloatVector.fromArray(S, ca, hb + q), dhv = FloatVector.fromArray(S, dh, db + q);
-                FloatVector cp = prev ? FloatVector.fromArray(S, c, hb - u + q) : FloatVector.zero(S);
-                FloatVector dcv = FloatVector.fromArray(S, dc, db + q).add(dhv.mul(oa).mul(one.sub(cav.mul(cav))));
-                dcv.mul(ga).mul(ia.mul(one.sub(ia))).intoArray(dz, dzb + q);
-                dcv.mul(cp).mul(fa.mul(one.sub(fa))).intoArray(dz, dzb + u + q);
-                dcv.mul(ia).mul(one.sub(ga.mul(ga))).intoArray(dz, dzb + 2 * u + q);
-                dhv.mul(cav).mul(oa.mul(one.sub(oa))).intoArray(dz, dzb + 3 * u + q);
-                dcv.mul(fa).intoArray(dc, db + q);
+                gradVector(z, zb + q, u, c, ca, hb + q, prev, u, dh, dc, db + q, dz, dzb + q, u, dc, db + q);
             }
-            if (whole < u) Rows.lstmCellGrad(z, zb, c, ca, hb, prev, dh, dc, db, dz, dzb, u, whole, u);
+            if (tail == 0) continue;
+            int q = whole;
+            if (zb + 3 * u + q + L <= z.length && hb + q + L <= Math.min(c.length, ca.length) && db + q + L <= Math.min(dh.length, dc.length)) {
+                gradVector(z, zb + q, u, c, ca, hb + q, prev, u, dh, dc, db + q, out, 0, L, out, 4 * L);
+                for (int g = 0; g < 4; g++) System.arraycopy(out, g * L, dz, dzb + g * u + q, tail);
+                System.arraycopy(out, 4 * L, dc, db + q, tail);
+            } else {
+                Rows.lstmCellGrad(z, zb, c, ca, hb, prev, dh, dc, db, dz, dzb, u, q, u);
+            }
         }
+    }
+
+    /**
+     * One vector of {@link Rows#lstmCellGrad}: the gates' activations from {@code z[zq]} at gate stride
+     * {@code zg}, the previous c {@code u} before {@code hq} in c; the four dz vectors to {@code dz[dzq]} at
+     * gate stride {@code dzg}, the new dc to {@code dcOut[dcAt]}.
+     */
+    private static void gradVector(float[] z, int zq, int zg, float[] c, float[] ca, int hq, boolean prev, int u,
+                                   float[] dh, float[] dc, int dq, float[] dz, int dzq, int dzg, float[] dcOut, int dcAt) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector ia = FloatVector.fromArray(S, z, zq), fa = FloatVector.fromArray(S, z, zq + zg);
+        FloatVector ga = FloatVector.fromArray(S, z, zq + 2 * zg), oa = FloatVector.fromArray(S, z, zq + 3 * zg);
+        FloatVector cav = FloatVector.fromArray(S, ca, hq), dhv = FloatVector.fromArray(S, dh, dq);
+        FloatVector cp = prev ? FloatVector.fromArray(S, c, hq - u) : FloatVector.zero(S);
+        FloatVector dcv = FloatVector.fromArray(S, dc, dq).add(dhv.mul(oa).mul(one.sub(cav.mul(cav))));
+        dcv.mul(ga).mul(ia.mul(one.sub(ia))).intoArray(dz, dzq);
+        dcv.mul(cp).mul(fa.mul(one.sub(fa))).intoArray(dz, dzq + dzg);
+        dcv.mul(ia).mul(one.sub(ga.mul(ga))).intoArray(dz, dzq + 2 * dzg);
+        dhv.mul(cav).mul(oa.mul(one.sub(oa))).intoArray(dz, dzq + 3 * dzg);
+        dcv.mul(fa).intoArray(dcOut, dcAt);
     }
 
     /**
