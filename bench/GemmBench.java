@@ -36,6 +36,7 @@ public class GemmBench {
         {119, 100, 90, PLAIN},         // model 5's Conv1D, one sample: 119 steps × 100 filters over 10 taps × 9 channels
         {45, 100, 119, A_TRANSPOSED},  // its kernel's gradient, one sample, half the kernel rows (one thread's)
         {16, 48, 12, PLAIN},           // a small product with B read in place
+        {1, 48, 1280, A_TRANSPOSED},   // model 1 input kernel gradient, one feature: xᵀ · dz over the batch
     };
     private static final String[] LAYOUT = {"", " (packed once)", " (Aᵀ)", " (Bᵀ)"};
 

@@ -95,6 +95,13 @@ public final class Loop {
     public static Expr idx(Expr row, Expr width, Expr col) { return add(mul(row, width), col); }
 
     /**
+     * Columns per block of the reductions split by columns (a bias's or a kernel's gradient): one 512-bit
+     * vector, so that a layer of 48 gate columns still gives both cores of a 2-core machine work (at 64, such
+     * a gradient ran on one thread while the other waited).
+     */
+    public static final int COLUMN_BLOCK = 16;
+
+    /**
      * {@code for (block = 0; block < ceil(n / width); block++)} around {@code body}, which runs its inner
      * loop over {@code var} from {@code var + "0"} to {@code var + "1"}, the block's columns: a loop over
      * columns split in blocks that can run in parallel.

@@ -66,12 +66,12 @@ public final class MatMul {
                 List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, "m"), rows, device));
         }
         if (g.of(w) != null) {
-            // dw[k, n] += sum_m x[m, k] dy[m, n], in blocks of 64 columns n that can run in parallel.
-            List<Stmt> body = List.of(blocks("nb", "n", v("N"), 64, loop("m", v("M"), loop("k", v("K"),
+            // dw[k, n] += sum_m x[m, k] dy[m, n], in blocks of COLUMN_BLOCK columns n that can run in parallel.
+            List<Stmt> body = List.of(blocks("nb", "n", v("N"), COLUMN_BLOCK, loop("m", v("M"), loop("k", v("K"),
                 let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
                 loop("n", v("n0"), v("n1"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
-            // columns [64 lo, 64 hi) of dw += xᵀ · dy: A[k, m] = x[m, k].
-            Expr n0 = mul(v(LO), i(64)), n1 = min(v("N"), mul(v(HI), i(64)));
+            // columns [COLUMN_BLOCK·lo, COLUMN_BLOCK·hi) of dw += xᵀ · dy: A[k, m] = x[m, k].
+            Expr n0 = mul(v(LO), i(COLUMN_BLOCK)), n1 = min(v("N"), mul(v(HI), i(COLUMN_BLOCK)));
             List<Stmt> cols = List.of(Gemm.call(new Gemm.View("x", i(0), i(1), v("K")), new Gemm.View("dy", n0, v("N"), i(1)),
                 "dw", n0, v("N"), v("K"), sub(n1, n0), v("M"), true));
             out.add(host(new KernelOp("matmul_dw", span, List.of(x, dy), List.of(g.of(w)), List.of("x", "dy", "dw"),

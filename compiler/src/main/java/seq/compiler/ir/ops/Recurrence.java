@@ -187,14 +187,14 @@ public final class Recurrence {
     static Op recurrentGradient(Value left, boolean shifted, Value dz, boolean mirrored, Value du, Size col, Size n, Span span) {
         Expr dzRow = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("s")) : v("s"));
         Expr leftRow = add(mul(v("b0"), v("T")), shifted ? sub(v("s"), i(1)) : v("s"));
-        // In blocks of 64 columns, each a pass over every row: the blocks can run in parallel.
-        List<Stmt> body = List.of(blocks("jb", "j", v("N"), 64, loop("b0", v("B"), new For("s", v("S0"), v("T"), List.of(
+        // In blocks of COLUMN_BLOCK columns, each a pass over every row: the blocks can run in parallel.
+        List<Stmt> body = List.of(blocks("jb", "j", v("N"), COLUMN_BLOCK, loop("b0", v("B"), new For("s", v("S0"), v("T"), List.of(
             loop("k", v("U"),
                 let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
                 loop("j", v("j0"), v("j1"), addTo("du", add(mul(v("k"), v("G")), add(v("C0"), v("j"))),
                     mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j")))))))))))));
-        // On the JVM: for each sample, columns [64 lo, 64 hi) of du += leftᵀ · dz over its steps, one matrix product.
-        Expr j0 = mul(v(LO), i(64)), j1 = min(v("N"), mul(v(HI), i(64)));
+        // On the JVM: for each sample, columns [COLUMN_BLOCK·lo, COLUMN_BLOCK·hi) of du += leftᵀ · dz over its steps, one matrix product.
+        Expr j0 = mul(v(LO), i(COLUMN_BLOCK)), j1 = min(v("N"), mul(v(HI), i(COLUMN_BLOCK)));
         Expr dzFirst = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("S0")) : v("S0"));
         List<Stmt> host = List.of(loop("b0", v("B"), Gemm.call(
             new Gemm.View("h", mul(add(mul(v("b0"), v("T")), shifted ? sub(v("S0"), i(1)) : v("S0")), v("U")), i(1), v("U")),
