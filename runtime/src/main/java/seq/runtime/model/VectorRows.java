@@ -106,12 +106,17 @@ final class VectorRows {
      * the samples together, gathered into a scratch copy padded to whole vectors (so a layer narrower than a
      * vector still fills its vectors), and copied back.
      */
-    static void lstmCell(float[] z, int zAt, int zStride, float[] c, float[] ca, float[] h, int hAt, int hStride,
-                         boolean prev, int u, int count) {
+    static void lstmCell(float[] z, int zAt, int zStride, float[] xw, int xAt, int xStride, float[] b,
+                         float[] c, float[] ca, float[] h, int hAt, int hStride, boolean prev, int u, int count) {
         int tail = u % L, whole = u - tail;
         if (whole > 0) {
             for (int k = 0; k < count; k++) {
-                int zb = zAt + k * zStride, hb = hAt + k * hStride;
+                int zb = zAt + k * zStride, xb = xAt + k * xStride, hb = hAt + k * hStride;
+                if (whole == u) {
+                    preActivations(z, zb, xw, xb, b, 0, 4 * u, prev);
+                } else {
+                    for (int g = 0; g < 4; g++) preActivations(z, zb + g * u, xw, xb + g * u, b, g * u, whole, prev);
+                }
                 cell(z, zb, zb + u, zb + 2 * u, zb + 3 * u, prev ? c : null, hb - u, c, hb, ca, hb, h, hb, whole);
             }
         }
@@ -122,8 +127,13 @@ final class VectorRows {
         if (holder[0].length < 8 * p) holder[0] = new float[8 * p];
         float[] buf = holder[0];
         for (int k = 0, at = 0; k < count; k++, at += tail) {
-            int zb = zAt + k * zStride + whole, hb = hAt + k * hStride + whole;
-            for (int g = 0; g < 4; g++) System.arraycopy(z, zb + g * u, buf, g * p + at, tail);
+            int zb = zAt + k * zStride + whole, xb = xAt + k * xStride + whole, hb = hAt + k * hStride + whole;
+            for (int g = 0; g < 4; g++) {
+                for (int q = 0; q < tail; q++) {
+                    int j = g * u + q;
+                    buf[g * p + at + q] = Rows.preActivation(z, zb + j, xw, xb + j, b, whole + j, prev);
+                }
+            }
             if (prev) System.arraycopy(c, hb - u, buf, 4 * p + at, tail);
         }
         cell(buf, 0, p, 2 * p, 3 * p, prev ? buf : null, 4 * p, buf, 5 * p, buf, 6 * p, buf, 7 * p, n);
@@ -133,6 +143,17 @@ final class VectorRows {
             System.arraycopy(buf, 5 * p + at, c, hb, tail);
             System.arraycopy(buf, 6 * p + at, ca, hb, tail);
             System.arraycopy(buf, 7 * p + at, h, hb, tail);
+        }
+    }
+
+    /**
+     * {@link Rows#preActivation} over n elements, a whole number of vectors: z[zb + j] = (xw[xb + j] + b[bj + j])
+     * + z[zb + j] with {@code prev}, else without the last term.
+     */
+    private static void preActivations(float[] z, int zb, float[] xw, int xb, float[] b, int bj, int n, boolean prev) {
+        for (int j = 0; j < n; j += L) {
+            FloatVector in = FloatVector.fromArray(S, xw, xb + j).add(FloatVector.fromArray(S, b, bj + j));
+            (prev ? in.add(FloatVector.fromArray(S, z, zb + j)) : in).intoArray(z, zb + j);
         }
     }
 

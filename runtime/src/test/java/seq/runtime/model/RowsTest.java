@@ -48,21 +48,28 @@ class RowsTest {
 
     /**
      * One LSTM step over samples whose rows are strided as a recurrent layer keeps them (each sample's gate
-     * block, then its row of c, tanh(c) and h T steps apart): the vector form gives the plain form's bits and
-     * touches nothing else, and both match the cell computed in float64 from its definition.
+     * block, its input row, then its row of c, tanh(c) and h, T steps apart): the vector form gives the plain
+     * form's bits and touches nothing else, and both match the cell computed in float64 from its definition,
+     * with the pre-activations the input row plus the bias plus (after the first step) the recurrent product.
      */
     @Test
     void lstmCellMatchesItsDefinitionAndTheVectorFormGivesTheSameBits() {
         Random rng = new Random(3);
         for (int[] cfg : CELLS) {
             int u = cfg[0], count = cfg[1], steps = 3, s = 1, zAt = 5 + s * 4 * u, zStride = steps * 4 * u, hAt = 2 + s * u, hStride = steps * u;
+            int xAt = 1 + 4 * u, xStride = 4 * u + 2;
             boolean prev = cfg[2] == 1;
-            float[] z = gaussian(rng, 5 + count * zStride + 3, 3), c = gaussian(rng, 2 + count * hStride + 3, 1);
+            float[] z = gaussian(rng, 5 + count * zStride + 3, 2), c = gaussian(rng, 2 + count * hStride + 3, 1);
+            float[] xw = gaussian(rng, xAt + count * xStride, 2), b = gaussian(rng, 4 * u, 1);
             float[] ca = gaussian(rng, c.length, 1), h = gaussian(rng, c.length, 1);
             float[] vz = z.clone(), vc = c.clone(), vca = ca.clone(), vh = h.clone();
             float[] pz = z.clone(), pc = c.clone(), pca = ca.clone(), ph = h.clone();
-            VectorRows.lstmCell(vz, zAt, zStride, vc, vca, vh, hAt, hStride, prev, u, count);
-            for (int k = 0; k < count; k++) Rows.lstmCell(pz, zAt + k * zStride, pc, pca, ph, hAt + k * hStride, prev, u, 0, u);
+            VectorRows.lstmCell(vz, zAt, zStride, xw, xAt, xStride, b, vc, vca, vh, hAt, hStride, prev, u, count);
+            for (int k = 0; k < count; k++) {
+                int zb = zAt + k * zStride;
+                for (int j = 0; j < 4 * u; j++) pz[zb + j] = Rows.preActivation(pz, zb + j, xw, xAt + k * xStride + j, b, j, prev);
+                Rows.lstmCell(pz, zb, pc, pca, ph, hAt + k * hStride, prev, u, 0, u);
+            }
             String at = "units " + u + ", samples " + count;
             assertBits(pz, vz, "z, " + at);
             assertBits(pc, vc, "c, " + at);
@@ -70,11 +77,13 @@ class RowsTest {
             assertBits(ph, vh, "h, " + at);
             for (int k = 0; k < count; k++) {
                 for (int q = 0; q < u; q++) {
-                    int zb = zAt + k * zStride, hb = hAt + k * hStride + q;
-                    double ig = sigmoid(z[zb + q]), fg = sigmoid(z[zb + u + q]), gg = Math.tanh(z[zb + 2 * u + q]), og = sigmoid(z[zb + 3 * u + q]);
+                    int zb = zAt + k * zStride + q, xb = xAt + k * xStride + q, hb = hAt + k * hStride + q;
+                    double[] pre = new double[4];
+                    for (int g = 0; g < 4; g++) pre[g] = (double) xw[xb + g * u] + b[g * u + q] + (prev ? z[zb + g * u] : 0);
+                    double ig = sigmoid(pre[0]), fg = sigmoid(pre[1]), gg = Math.tanh(pre[2]), og = sigmoid(pre[3]);
                     double cv = fg * (prev ? c[hb - u] : 0) + ig * gg;
-                    assertEquals(ig, pz[zb + q], 1e-6, "input gate, " + at);
-                    assertEquals(gg, pz[zb + 2 * u + q], 1e-6, "candidate, " + at);
+                    assertEquals(ig, pz[zb], 1e-6, "input gate, " + at);
+                    assertEquals(gg, pz[zb + 2 * u], 1e-6, "candidate, " + at);
                     assertEquals(cv, pc[hb], 1e-5 * (1 + Math.abs(cv)), "c, " + at);
                     assertEquals(Math.tanh(cv), pca[hb], 1e-5, "tanh(c), " + at);
                     assertEquals(og * Math.tanh(cv), ph[hb], 1e-5, "h, " + at);

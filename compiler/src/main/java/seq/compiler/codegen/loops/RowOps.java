@@ -51,22 +51,32 @@ public final class RowOps {
         return g == 0 ? v(zb) : add(v(zb), mul(i(g), v("units")));
     }
 
+    /** Gate g's pre-activation for unit q: (xw + b) + z (the recurrent product) when {@code prev} is nonzero, else xw + b. */
+    private static Expr preActivation(int g) {
+        Expr in = add(at("xw", gate(g, "xb")), at("b", gate(g, "q")));
+        return select(cmp("!=", v("prev"), i(0)), add(in, at("z", gate(g, "zb"))), in);
+    }
+
     /**
      * One LSTM step's gates for {@code count} samples, sigmoid gates and tanh activation: sample k's
-     * pre-activations i f g o (blocks of {@code units} from {@code z[zAt + k·zStride]}) replaced by their
-     * activations, and its rows of c, tanh(c) and h at {@code hAt + k·hStride}; the previous step's c is the
-     * row before ({@code units} earlier) when {@code prev} is nonzero, else 0.
+     * pre-activations i f g o are its input row (blocks of {@code units} from {@code xw[xAt + k·xStride]})
+     * plus the bias, plus the recurrent product in {@code z[zAt + k·zStride]} when {@code prev} is nonzero;
+     * z's block is replaced by the gates' activations, and the sample's rows of c, tanh(c) and h at
+     * {@code hAt + k·hStride} written; the previous step's c is the row before ({@code units} earlier) when
+     * {@code prev} is nonzero, else 0.
      */
     public static final Kernel LSTM_CELL = new Kernel("lstmCell", List.of(p("z", Type.REAL_ARRAY), p("zAt", Type.INT),
-        p("zStride", Type.INT), p("c", Type.REAL_ARRAY), p("ca", Type.REAL_ARRAY), p("h", Type.REAL_ARRAY), p("hAt", Type.INT),
+        p("zStride", Type.INT), p("xw", Type.REAL_ARRAY), p("xAt", Type.INT), p("xStride", Type.INT), p("b", Type.REAL_ARRAY),
+        p("c", Type.REAL_ARRAY), p("ca", Type.REAL_ARRAY), p("h", Type.REAL_ARRAY), p("hAt", Type.INT),
         p("hStride", Type.INT), p("prev", Type.INT), p("units", Type.INT), p("count", Type.INT)), List.of(
         loop("k", v("count"), loop("q", v("units"),
             let("zb", Type.INT, add(add(v("zAt"), mul(v("k"), v("zStride"))), v("q"))),
+            let("xb", Type.INT, add(add(v("xAt"), mul(v("k"), v("xStride"))), v("q"))),
             let("hb", Type.INT, add(add(v("hAt"), mul(v("k"), v("hStride"))), v("q"))),
-            let("ig", Type.REAL, fn("sigmoid", at("z", gate(0, "zb")))),
-            let("fg", Type.REAL, fn("sigmoid", at("z", gate(1, "zb")))),
-            let("gg", Type.REAL, fn("tanh", at("z", gate(2, "zb")))),
-            let("og", Type.REAL, fn("sigmoid", at("z", gate(3, "zb")))),
+            let("ig", Type.REAL, fn("sigmoid", preActivation(0))),
+            let("fg", Type.REAL, fn("sigmoid", preActivation(1))),
+            let("gg", Type.REAL, fn("tanh", preActivation(2))),
+            let("og", Type.REAL, fn("sigmoid", preActivation(3))),
             store("z", gate(0, "zb"), v("ig")), store("z", gate(1, "zb"), v("fg")),
             store("z", gate(2, "zb"), v("gg")), store("z", gate(3, "zb"), v("og")),
             let("cv", Type.REAL, add(mul(v("fg"), select(cmp("!=", v("prev"), i(0)), at("c", sub(v("hb"), v("units"))), r(0))),

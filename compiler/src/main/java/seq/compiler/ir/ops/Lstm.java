@@ -65,7 +65,8 @@ public final class Lstm {
         List<Size> ints = ints(x, units, 4);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
             arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g))
-                .withHost(forwardHost(cfg, List.of(start), "zs", hostGates(cfg, gates))));
+                .withHost(kerasDefaults(cfg) && cfg.bias() ? forwardHost(cfg, List.of(), "zs", fusedGates(cfg), false)
+                    : forwardHost(cfg, List.of(start), "zs", hostGates(cfg, gates), true)));
     }
 
     /**
@@ -77,11 +78,6 @@ public final class Lstm {
     private static List<Stmt> hostGates(Config cfg, Stmt gates) {
         Expr u = v("U"), count = sub(v(HI), v(LO)), zStride = mul(v("T"), v("G")), hStride = mul(v("T"), u);
         Expr first = add(mul(v(LO), v("T")), v("s")), z0 = mul(first, v("G")), h0 = mul(first, u);
-        if (kerasDefaults(cfg)) {
-            // The whole cell in one call, then h copied to the output.
-            return List.of(call(RowOps.LSTM_CELL.name(), v("zs"), z0, zStride, v("cs"), v("cas"), v("hs"), h0, hStride, v("s"), u, count),
-                loop("b0", v(LO), v(HI), loop("q", u, output(cfg, at("hs", idx(ROW, u, v("q")))))));
-        }
         List<Stmt> inputForget = RowOps.apply(cfg.recurrentActivation(), "zs", z0, mul(i(2), u), count, zStride);
         List<Stmt> cell = RowOps.apply(cfg.activation(), "zs", add(z0, mul(i(2), u)), u, count, zStride);
         List<Stmt> out = RowOps.apply(cfg.recurrentActivation(), "zs", add(z0, mul(i(3), u)), u, count, zStride);
@@ -103,6 +99,19 @@ public final class Lstm {
             store("hs", idx(ROW, u, v("q")), v("hn")),
             output(cfg, v("hn")))));
         return all;
+    }
+
+    /**
+     * The JVM form's gates for one step of the samples [lo, hi) with sigmoid gates, tanh and a bias: the
+     * whole cell in one call, which also adds the input row and the bias to the recurrent product that the
+     * step's product stored in z's rows (so no pass copies them there first); then h copied to the output.
+     */
+    private static List<Stmt> fusedGates(Config cfg) {
+        Expr u = v("U"), first = add(mul(v(LO), v("T")), v("s"));
+        return List.of(call(RowOps.LSTM_CELL.name(), v("zs"), mul(first, v("G")), mul(v("T"), v("G")),
+                v("xw"), mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), v("b"),
+                v("cs"), v("cas"), v("hs"), mul(first, u), mul(v("T"), u), v("s"), u, sub(v(HI), v(LO))),
+            loop("b0", v(LO), v(HI), loop("q", u, output(cfg, at("hs", idx(ROW, u, v("q")))))));
     }
 
     /** Sigmoid gates and tanh activation, which {@link RowOps#LSTM_CELL} and its gradient compute in one call. */

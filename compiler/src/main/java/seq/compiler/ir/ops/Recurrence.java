@@ -93,11 +93,21 @@ public final class Recurrence {
      * ({@link #perSample} runs a sample's statements for each).
      */
     static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates) {
+        return forwardHost(cfg, start, z, gates, true);
+    }
+
+    /**
+     * {@link #forwardHost} with the recurrent product added into z's rows ({@code accumulate}, after
+     * {@code start} wrote them) or stored there, for {@code gates} to add to.
+     */
+    static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates, boolean accumulate) {
         Gemm.View u = new Gemm.View("u", i(0), v("G"), i(1));
         Stmt product = when(HAS_PREV, Gemm.callPacked(
             new Gemm.View("hs", mul(add(mul(v(LO), v("T")), sub(v("s"), i(1))), v("U")), mul(v("T"), v("U")), i(1)), u,
-            z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), sub(v(HI), v(LO)), v("G"), v("U"), true));
-        List<Stmt> step = new ArrayList<>(List.of(inputStep(cfg), new For("b0", v(LO), v(HI), start), product));
+            z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), sub(v(HI), v(LO)), v("G"), v("U"), accumulate));
+        List<Stmt> step = new ArrayList<>(List.of(inputStep(cfg)));
+        if (!start.isEmpty()) step.add(new For("b0", v(LO), v(HI), start));
+        step.add(product);
         step.addAll(gates);
         return List.of(Gemm.pack(u, v("U"), v("G")), new For("s", i(0), v("T"), step));
     }
