@@ -141,6 +141,10 @@ class OpenClTest {
         out.add(Arguments.of("Bidirectional LSTM", "model M(x: [batch, T, 3]) -> [batch, 8] {\n"
             + "  Bidirectional(LSTM(4))\n}\n"));
         out.add(Arguments.of("no bias", "model M(x: [batch, T, 3]) -> [batch, 5] {\n  LSTM(5, use_bias=false)\n}\n"));
+        // Wide enough for the JVM's LSTM cell to work on whole vectors in place (16 or 8 floats), and on 4 units left over.
+        out.add(Arguments.of("LSTM(20), whole vectors and units left over", "model M(x: [batch, T, 3]) -> [batch, T, 20] {\n"
+            + "  LSTM(20, return_sequences=true, go_backwards=true)\n}\n"));
+        out.add(Arguments.of("LSTM(16), whole vectors only", "model M(x: [batch, T, 3]) -> [batch, 16] {\n  LSTM(16)\n}\n"));
         for (String padding : List.of("valid", "same", "causal")) {
             for (String extra : List.of("", ", strides=2", ", dilation_rate=2")) {
                 if (padding.equals("causal") && extra.contains("strides")) continue;
