@@ -204,12 +204,12 @@ final class VectorRows {
         for (int k = 0; k < count; k++) {
             int zb = zAt + k * zStride, hb = hAt + k * hStride, db = dAt + k * u, dzb = dzAt + k * dzStride;
             for (int q = 0; q < whole; q += L) {
-                gradVector(z, zb + q, u, c, ca, hb + q, prev, u, dh, dc, db + q, dz, dzb + q, u, dc, db + q);
+                gradVector(z, zb + q, c, ca, hb + q, prev, u, dh, dc, db + q, dz, dzb + q, u, dc, db + q);
             }
             if (tail == 0) continue;
             int q = whole;
             if (zb + 3 * u + q + L <= z.length && hb + q + L <= Math.min(c.length, ca.length) && db + q + L <= Math.min(dh.length, dc.length)) {
-                gradVector(z, zb + q, u, c, ca, hb + q, prev, u, dh, dc, db + q, out, 0, L, out, 4 * L);
+                gradVector(z, zb + q, c, ca, hb + q, prev, u, dh, dc, db + q, out, 0, L, out, 4 * L);
                 for (int g = 0; g < 4; g++) System.arraycopy(out, g * L, dz, dzb + g * u + q, tail);
                 System.arraycopy(out, 4 * L, dc, db + q, tail);
             } else {
@@ -219,15 +219,15 @@ final class VectorRows {
     }
 
     /**
-     * One vector of {@link Rows#lstmCellGrad}: the gates' activations from {@code z[zq]} at gate stride
-     * {@code zg}, the previous c {@code u} before {@code hq} in c; the four dz vectors to {@code dz[dzq]} at
-     * gate stride {@code dzg}, the new dc to {@code dcOut[dcAt]}.
+     * One vector of {@link Rows#lstmCellGrad}: the gates' activations from {@code z[zq]}, {@code u} apart, the
+     * previous c {@code u} before {@code hq} in c; the four dz vectors to {@code dz[dzq]}, {@code dzg} apart,
+     * the new dc to {@code dcOut[dcAt]}.
      */
-    private static void gradVector(float[] z, int zq, int zg, float[] c, float[] ca, int hq, boolean prev, int u,
+    private static void gradVector(float[] z, int zq, float[] c, float[] ca, int hq, boolean prev, int u,
                                    float[] dh, float[] dc, int dq, float[] dz, int dzq, int dzg, float[] dcOut, int dcAt) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector ia = FloatVector.fromArray(S, z, zq), fa = FloatVector.fromArray(S, z, zq + zg);
-        FloatVector ga = FloatVector.fromArray(S, z, zq + 2 * zg), oa = FloatVector.fromArray(S, z, zq + 3 * zg);
+        FloatVector ia = FloatVector.fromArray(S, z, zq), fa = FloatVector.fromArray(S, z, zq + u);
+        FloatVector ga = FloatVector.fromArray(S, z, zq + 2 * u), oa = FloatVector.fromArray(S, z, zq + 3 * u);
         FloatVector cav = FloatVector.fromArray(S, ca, hq), dhv = FloatVector.fromArray(S, dh, dq);
         FloatVector cp = prev ? FloatVector.fromArray(S, c, hq - u) : FloatVector.zero(S);
         FloatVector dcv = FloatVector.fromArray(S, dc, dq).add(dhv.mul(oa).mul(one.sub(cav.mul(cav))));

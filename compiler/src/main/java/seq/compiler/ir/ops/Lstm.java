@@ -107,12 +107,23 @@ public final class Lstm {
      * step's product stored in z's rows (so no pass copies them there first); then h copied to the output.
      */
     private static List<Stmt> fusedGates(Config cfg) {
-        Expr u = v("U"), first = add(mul(v(LO), v("T")), v("s"));
-        return List.of(call(RowOps.LSTM_CELL.name(), v("zs"), mul(first, v("G")), mul(v("T"), v("G")),
-                v("xw"), mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), v("b"),
-                v("cs"), v("cas"), v("hs"), mul(first, u), mul(v("T"), u), v("s"), u, sub(v(HI), v(LO))),
+        Expr u = v("U");
+        return List.of(call(RowOps.LSTM_CELL.name(), v("zs"), mul(FIRST_ROW, v("G")), mul(v("T"), v("G")),
+                v("xw"), mul(FIRST_INPUT_ROW, v("G")), mul(v("T"), v("G")), v("b"),
+                v("cs"), v("cas"), v("hs"), mul(FIRST_ROW, u), mul(v("T"), u), v("s"), u, sub(v(HI), v(LO))),
             loop("b0", v(LO), v(HI), loop("q", u, output(cfg, at("hs", idx(ROW, u, v("q")))))));
     }
+
+    /** The backward step's call of {@link RowOps#LSTM_CELL_GRAD} for the samples [lo, hi), after dh took the output's gradient. */
+    private static Stmt fusedGradient() {
+        Expr u = v("U");
+        return call(RowOps.LSTM_CELL_GRAD.name(), v("zs"), mul(FIRST_ROW, v("G")), mul(v("T"), v("G")), v("cs"), v("cas"),
+            mul(FIRST_ROW, u), mul(v("T"), u), v("s"), v("dh"), v("dc"), mul(v(LO), u),
+            v("dz"), mul(FIRST_INPUT_ROW, v("G")), mul(v("T"), v("G")), u, sub(v(HI), v(LO)));
+    }
+
+    /** The first sample's (lo's) row of step s in the saved tensors, and of the input row the step reads. */
+    private static final Expr FIRST_ROW = add(mul(v(LO), v("T")), v("s")), FIRST_INPUT_ROW = add(mul(v(LO), v("T")), v("tin"));
 
     /** Sigmoid gates and tanh activation, which {@link RowOps#LSTM_CELL} and its gradient compute in one call. */
     private static boolean kerasDefaults(Config cfg) {
@@ -155,10 +166,7 @@ public final class Lstm {
             .read("zs", saved.z()).read("cs", saved.c()).read("cas", saved.ca()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
         List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
-                .withHost(kerasDefaults(cfg) ? backwardHost(cfg, clear, List.of(outputBack(cfg)), List.of(call(RowOps.LSTM_CELL_GRAD.name(),
-                    v("zs"), mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), v("cs"), v("cas"),
-                    mul(add(mul(v(LO), v("T")), v("s")), v("U")), mul(v("T"), v("U")), v("s"), v("dh"), v("dc"), mul(v(LO), v("U")),
-                    v("dz"), mul(add(mul(v(LO), v("T")), v("tin")), v("G")), mul(v("T"), v("G")), v("U"), sub(v(HI), v(LO)))))
+                .withHost(kerasDefaults(cfg) ? backwardHost(cfg, clear, List.of(outputBack(cfg)), List.of(fusedGradient()))
                     : backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
             recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
