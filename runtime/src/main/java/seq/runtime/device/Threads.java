@@ -47,7 +47,7 @@ final class Threads implements Executor {
             net.forward(buffers, dims);
             return;
         }
-        pass(net.forwardOps(), k -> net.forwardItems(dims, k), k -> net.forwardOp(buffers, dims, k),
+        pass("forward", net.forwardOps(), k -> net.forwardItems(dims, k), k -> net.forwardOp(buffers, dims, k),
             (k, lo, hi) -> net.forwardRange(buffers, dims, k, lo, hi));
     }
 
@@ -57,7 +57,7 @@ final class Threads implements Executor {
             return;
         }
         net.backwardOp(buffers, dims, -1);
-        pass(net.backwardOps(), k -> net.backwardItems(dims, k), k -> net.backwardOp(buffers, dims, k),
+        pass("backward", net.backwardOps(), k -> net.backwardItems(dims, k), k -> net.backwardOp(buffers, dims, k),
             (k, lo, hi) -> net.backwardRange(buffers, dims, k, lo, hi));
     }
 
@@ -66,8 +66,11 @@ final class Threads implements Executor {
     }
 
     /** Ops 0 .. ops−1 in order: whole on this thread, or split by {@link #split} when they have two or more items. */
-    private void pass(int ops, java.util.function.IntUnaryOperator items, java.util.function.IntConsumer whole, Range range) {
+    private void pass(String name, int ops, java.util.function.IntUnaryOperator items, java.util.function.IntConsumer whole,
+                      Range range) {
+        long[] times = OpTimes.ON ? OpTimes.of(name, ops) : null;
         for (int k = 0; k < ops; k++) {
+            long start = times == null ? 0 : System.nanoTime();
             int n = items.applyAsInt(k);
             if (n < 2) {
                 whole.accept(k);
@@ -75,6 +78,7 @@ final class Threads implements Executor {
                 int op = k;
                 split(n, (lo, hi) -> range.run(op, lo, hi));
             }
+            if (times != null) times[k] += System.nanoTime() - start;
         }
     }
 
