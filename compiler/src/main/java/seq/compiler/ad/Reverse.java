@@ -55,6 +55,15 @@ public final class Reverse {
                 grads.put(v, made);
                 return made;
             }
+
+            @Override public boolean soleUse(Value v) {
+                if (v.equals(graph.loss())) return false;
+                int readers = 0;
+                for (Op op : graph.ops()) {
+                    if (op.inputs().stream().anyMatch(in -> in.storage().equals(v.storage()))) readers++;
+                }
+                return readers == 1;
+            }
         };
         g.of(graph.loss());
         List<Op> ops = new ArrayList<>();

@@ -150,6 +150,7 @@ public final class ModelClass {
             seq.compiler.ir.KernelOp op = ops.get(k).threadSplit();
             if (op == null) continue;
             List<Stmt> count = new ArrayList<>(intLets(op, plan, "dims"));
+            count.addAll(op.lets());
             count.add(new Loop.Return(op.parallelBound()));
             items.add(new If(cmp("==", v("k"), i(k)), count, List.of()));
             String name = prefix + k + "_range";

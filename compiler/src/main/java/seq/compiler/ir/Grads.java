@@ -3,4 +3,10 @@ package seq.compiler.ir;
 /** Where the gradient of each value lives during differentiation; null for values that need none. */
 public interface Grads {
     Value of(Value v);
+
+    /**
+     * Whether one op alone reads {@code v} (or its buffer under another name), so that its gradient, once that
+     * op's rule has added into it, holds that op's contribution and nothing else: a rule may then build on it.
+     */
+    boolean soleUse(Value v);
 }

@@ -155,8 +155,8 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         return all;
     }
 
-    /** The body's leading int lets (the data-parallel form's prelude). */
-    private List<Loop.Stmt> lets() {
+    /** The body's leading int lets (the data-parallel form's prelude), which {@link #parallelBound} may read. */
+    public List<Loop.Stmt> lets() {
         return body.stream().filter(st -> st instanceof Loop.Let).toList();
     }
 

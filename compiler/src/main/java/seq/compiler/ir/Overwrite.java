@@ -14,7 +14,8 @@ import seq.compiler.codegen.loops.Loop;
  * element exactly once, it can store instead, and the zeroing (a pass over the whole buffer, and the read
  * inside the op) goes. That op is recognised by the shape of its loops, not by its name: blocks over
  * [0, N), N the buffer's size, an inner loop over the block's elements i, and one store
- * {@code d[i] = d[i] + x} where x does not read d. (A zero that was added to gives +0 where the stored
+ * {@code d[i] = d[i] + x} where x does not read d; or blocks over R = N / w rows, each row a loop over its
+ * w columns c with {@code i = r·w + c}, and the same store. (A zero that was added to gives +0 where the stored
  * value is −0: equal numbers, different bits.)
  */
 public final class Overwrite {
@@ -54,25 +55,53 @@ public final class Overwrite {
         String d = k.arrayNames().get(k.arrayNames().size() - 1);
         Value out = k.outputs().get(0);
         if (k.inputs().stream().anyMatch(v -> v.storage().equals(out.storage()))) return null;
-        if (k.ints().size() != 1 || !k.ints().get(0).equals(k.outputs().get(0).size()) || k.body().size() != 1) return null;
-        if (!(k.body().get(0) instanceof Loop.For blocks) || !blocks.lo().equals(Loop.i(0))) return null;
+        if (k.ints().size() != 1 || !k.ints().get(0).equals(k.outputs().get(0).size())) return null;
+        String n = k.intNames().get(0);
+        List<Loop.Stmt> prelude = k.body().subList(0, k.body().size() - 1);
+        // Either blocks over the n elements, or (the rows form) `let R = n / w` and blocks over R rows of w.
+        int width = 0;
+        if (prelude.size() == 1 && prelude.get(0) instanceof Loop.Let rows && rows.init() instanceof Loop.Bin q
+            && q.op() == '/' && q.a().equals(Loop.v(n)) && q.b() instanceof Loop.IntConst w) {
+            n = rows.var();
+            width = w.value();
+        } else if (!prelude.isEmpty()) {
+            return null;
+        }
+        if (!(k.body().get(k.body().size() - 1) instanceof Loop.For blocks) || !blocks.lo().equals(Loop.i(0))) return null;
         List<Loop.Stmt> inBlock = blocks.body();
         // The blocks' lets (their first and last element), then the loop over the block's elements.
         if (inBlock.size() != 3 || !(inBlock.get(2) instanceof Loop.For elements)) return null;
         if (!(inBlock.get(0) instanceof Loop.Let first) || !(inBlock.get(1) instanceof Loop.Let last)
             || !elements.lo().equals(Loop.v(first.var())) || !elements.hi().equals(Loop.v(last.var()))) return null;
-        if (!blocksCover(blocks, first, last, k.intNames().get(0))) return null;
-        List<Loop.Stmt> body = new ArrayList<>(elements.body());
+        if (!blocksCover(blocks, first, last, n)) return null;
+        Loop.For stored = width == 0 ? storing(elements, d, Loop.v(elements.var())) : storingRows(elements, d, width);
+        if (stored == null) return null;
+        List<Loop.Stmt> body = new ArrayList<>(prelude);
+        body.add(new Loop.For(blocks.var(), blocks.lo(), blocks.hi(), List.of(first, last, stored)));
+        return new KernelOp(k.label(), k.span(), k.inputs(), k.outputs(), k.arrayNames(), k.ints(), k.intNames(),
+            body, k.rule(), k.parallel(), null, k.device());
+    }
+
+    /** A row r's loop over its columns c, {@code let i = r * width + c} first, storing at i; else null. */
+    private static Loop.For storingRows(Loop.For rows, String d, int width) {
+        if (rows.body().size() != 1 || !(rows.body().get(0) instanceof Loop.For columns)
+            || !columns.lo().equals(Loop.i(0)) || !columns.hi().equals(Loop.i(width))) return null;
+        if (columns.body().isEmpty() || !(columns.body().get(0) instanceof Loop.Let i)
+            || !i.init().equals(Loop.idx(Loop.v(rows.var()), Loop.i(width), Loop.v(columns.var())))) return null;
+        Loop.For stored = storing(columns, d, Loop.v(i.var()));
+        return stored == null ? null : new Loop.For(rows.var(), rows.lo(), rows.hi(), List.of(stored));
+    }
+
+    /** {@code loop} with its last statement {@code d[i] = d[i] + x} storing x, if nothing else reads d; else null. */
+    private static Loop.For storing(Loop.For loop, String d, Loop.Expr i) {
+        List<Loop.Stmt> body = new ArrayList<>(loop.body());
         int at = body.size() - 1;
-        Loop.Expr i = Loop.v(elements.var());
         if (!(body.get(at) instanceof Loop.Store st) || !st.array().equals(d) || !st.index().equals(i)
             || !(st.value() instanceof Loop.Bin sum) || sum.op() != '+' || !sum.a().equals(Loop.at(d, i))) return null;
         for (Loop.Stmt s : body.subList(0, at)) if (!(s instanceof Loop.Let) || reads(s, d)) return null;
         if (reads(sum.b(), d)) return null;
         body.set(at, Loop.store(d, i, sum.b()));
-        List<Loop.Stmt> block = List.of(first, last, new Loop.For(elements.var(), elements.lo(), elements.hi(), body));
-        return new KernelOp(k.label(), k.span(), k.inputs(), k.outputs(), k.arrayNames(), k.ints(), k.intNames(),
-            List.of(new Loop.For(blocks.var(), blocks.lo(), blocks.hi(), block)), k.rule(), k.parallel(), null, k.device());
+        return new Loop.For(loop.var(), loop.lo(), loop.hi(), body);
     }
 
     /**

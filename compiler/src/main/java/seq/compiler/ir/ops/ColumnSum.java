@@ -6,7 +6,6 @@ import java.util.List;
 import seq.compiler.codegen.loops.RowOps;
 import seq.compiler.diag.Span;
 import seq.compiler.ir.KernelOp;
-import seq.compiler.ir.Op;
 import seq.compiler.ir.Value;
 import seq.compiler.types.Size;
 
@@ -14,7 +13,7 @@ import seq.compiler.types.Size;
 public final class ColumnSum {
     private ColumnSum() {}
 
-    public static Op of(Value m, Value sum, Size at, Span span) {
+    public static KernelOp of(Value m, Value sum, Size at, Span span) {
         // In blocks of COLUMN_BLOCK columns, each a pass over every row: the blocks can run in parallel.
         List<Stmt> body = List.of(blocks("jb", "j", v("N"), COLUMN_BLOCK, loop("r", v("M"),
             loop("j", v("j0"), v("j1"), addTo("db", add(v("A"), v("j")), at("dz", idx(v("r"), v("N"), v("j"))))))));
