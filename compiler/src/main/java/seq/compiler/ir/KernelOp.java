@@ -43,14 +43,6 @@ public record KernelOp(String label, Span span, List<Value> inputs, List<Value> 
         this(label, span, inputs, outputs, arrayNames, ints, intNames, body, rule, parallel, null, parallel != null);
     }
 
-    /**
-     * An op that runs on the JVM only, in one piece: the host form {@code host} of {@code op} over all of
-     * its parallel iterations, as the body of an op that is not data-parallel.
-     */
-    public static KernelOp serial(KernelOp op, List<Loop.Stmt> host) {
-        return new KernelOp(op.label, op.span, op.inputs, op.outputs, op.arrayNames, op.ints, op.intNames, op.overAll(host), op.rule);
-    }
-
     /** This op with {@code host} as its JVM form over the parallel iterations [$lo, $hi). */
     public KernelOp withHost(List<Loop.Stmt> host) {
         if (parallel == null) throw new IllegalStateException(label + ": a host form needs a parallel loop");

@@ -12,6 +12,7 @@ import seq.compiler.ir.Grads;
 import seq.compiler.ir.KernelOp;
 import seq.compiler.ir.Op;
 import seq.compiler.ir.Value;
+import seq.compiler.types.Size;
 
 /** y = x · w over the last axis of x: x is [rows, k], w is [k, n], y is [rows, n]. */
 public final class MatMul {
@@ -22,9 +23,9 @@ public final class MatMul {
     }
 
     /**
-     * With {@code device}, the product and the input's gradient are marked data-parallel over rows, so they
-     * run as OpenCL kernels on a device: worth a launch for products over every step of a sequence, not
-     * for a Dense layer's few rows.
+     * With {@code device}, the product and the input's gradient run as OpenCL kernels on a device: worth a
+     * launch for products over every step of a sequence, not for a Dense layer's few rows. Either way the
+     * JVM splits them across its threads, by rows (a weight's gradient by columns).
      */
     public static Op of(Value x, Value w, Value y, Span span, boolean device) {
         // k in the middle loop and n innermost: independent output lanes HotSpot can vectorise.
@@ -42,12 +43,9 @@ public final class MatMul {
             rows, device);
     }
 
-    /**
-     * The op with {@code rows} as its JVM form over parallel iterations [lo, hi); with {@code device} it stays
-     * data-parallel (a device kernel, split across threads on the JVM), else it is one call over every iteration.
-     */
+    /** The op with {@code rows} as its JVM form over parallel iterations [lo, hi); a device kernel only with {@code device}. */
     private static KernelOp host(KernelOp op, List<Stmt> rows, boolean device) {
-        return device ? op.withHost(rows) : KernelOp.serial(op, rows);
+        return device ? op.withHost(rows) : op.withHost(rows).jvmOnly();
     }
 
     private static List<Op> vjp(Value x, Value w, Value y, Span span, Grads g, boolean device) {
@@ -65,18 +63,44 @@ public final class MatMul {
             out.add(host(new KernelOp("matmul_dx", span, List.of(dy, w), List.of(g.of(x)), List.of("dy", "w", "dx"),
                 List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, "m"), rows, device));
         }
-        if (g.of(w) != null) {
-            // dw[k, n] += sum_m x[m, k] dy[m, n], in blocks of COLUMN_BLOCK columns n that can run in parallel.
-            List<Stmt> body = List.of(blocks("nb", "n", v("N"), COLUMN_BLOCK, loop("m", v("M"), loop("k", v("K"),
-                let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
-                loop("n", v("n0"), v("n1"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
-            // columns [COLUMN_BLOCK·lo, COLUMN_BLOCK·hi) of dw += xᵀ · dy: A[k, m] = x[m, k].
-            Expr n0 = mul(v(LO), i(COLUMN_BLOCK)), n1 = min(v("N"), mul(v(HI), i(COLUMN_BLOCK)));
-            List<Stmt> cols = List.of(Gemm.call(new Gemm.View("x", i(0), i(1), v("K")), new Gemm.View("dy", n0, v("N"), i(1)),
-                "dw", n0, v("N"), v("K"), sub(n1, n0), v("M"), true));
-            out.add(host(new KernelOp("matmul_dw", span, List.of(x, dy), List.of(g.of(w)), List.of("x", "dy", "dw"),
-                List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, "nb"), cols, device));
-        }
+        if (g.of(w) != null) out.add(weightGradient(x, w, dy, g.of(w), span, device));
         return out;
+    }
+
+    /** Rows of dw per parallel block when a weight's gradient is split by its rows: one tile of the runtime's product. */
+    private static final int ROW_BLOCK = 8;
+
+    /**
+     * dw[k, n] += sum_m x[m, k] dy[m, n], the blocks that run in parallel taken along whichever side of dw is
+     * longer. Each block reads all of the other side: across columns (COLUMN_BLOCK of them a block) every
+     * thread packs the whole of xᵀ, across rows (ROW_BLOCK) the whole of dy; and a block of columns narrower
+     * than the product's two-vector strips computes padding (a Dense(30)'s gradient split in 16 and 14 columns
+     * made both threads compute all 32).
+     */
+    private static KernelOp weightGradient(Value x, Value w, Value dy, Value dw, Span span, boolean device) {
+        List<Value> in = List.of(x, dy);
+        List<Size> ints = List.of(x.rows(), w.shape().get(0), dy.last());
+        boolean byRows = w.shape().get(0).isConstant() && w.shape().get(1).isConstant()
+            && w.shape().get(1).constant() < w.shape().get(0).constant();
+        if (byRows) {
+            List<Stmt> body = List.of(blocks("kb", "k", v("K"), ROW_BLOCK, loop("m", v("M"), loop("k", v("k0"), v("k1"),
+                let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
+                loop("n", v("N"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
+            // rows [ROW_BLOCK·lo, ROW_BLOCK·hi) of dw += xᵀ · dy: A[k, m] = x[m, k].
+            Expr k0 = mul(v(LO), i(ROW_BLOCK)), k1 = min(v("K"), mul(v(HI), i(ROW_BLOCK)));
+            List<Stmt> rows = List.of(Gemm.call(new Gemm.View("x", k0, i(1), v("K")), new Gemm.View("dy", i(0), v("N"), i(1)),
+                "dw", mul(k0, v("N")), v("N"), sub(k1, k0), v("N"), v("M"), true));
+            return host(new KernelOp("matmul_dw", span, in, List.of(dw), List.of("x", "dy", "dw"), ints, List.of("M", "K", "N"),
+                body, null, "kb"), rows, device);
+        }
+        List<Stmt> body = List.of(blocks("nb", "n", v("N"), COLUMN_BLOCK, loop("m", v("M"), loop("k", v("K"),
+            let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
+            loop("n", v("n0"), v("n1"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
+        // columns [COLUMN_BLOCK·lo, COLUMN_BLOCK·hi) of dw += xᵀ · dy: A[k, m] = x[m, k].
+        Expr n0 = mul(v(LO), i(COLUMN_BLOCK)), n1 = min(v("N"), mul(v(HI), i(COLUMN_BLOCK)));
+        List<Stmt> cols = List.of(Gemm.call(new Gemm.View("x", i(0), i(1), v("K")), new Gemm.View("dy", n0, v("N"), i(1)),
+            "dw", n0, v("N"), v("K"), sub(n1, n0), v("M"), true));
+        return host(new KernelOp("matmul_dw", span, in, List.of(dw), List.of("x", "dy", "dw"), ints, List.of("M", "K", "N"),
+            body, null, "nb"), cols, device);
     }
 }
