@@ -69,7 +69,8 @@ public final class DeviceClass {
         // collector has moved its Java array, and a result kept only on the device would be lost.
         java.util.Set<Integer> current = new java.util.HashSet<>();
         for (Step s : steps) {
-            if (s.op instanceof KernelOp k && k.device()) {
+            if (s.op != null && s.op.asKernel() != null && s.op.asKernel().device()) {
+                KernelOp k = s.op.asKernel();
                 int id = launches.size();
                 List<Integer> put = new ArrayList<>();
                 for (int b : s.reads) if (current.add(b)) put.add(b);
@@ -102,7 +103,8 @@ public final class DeviceClass {
         }
 
         private static List<Integer> reads(Op op, ModelClass.Plan plan) {
-            if (!(op instanceof KernelOp k)) return indices(op.arrays(), plan);
+            KernelOp k = op.asKernel();
+            if (k == null) return indices(op.arrays(), plan);
             List<Integer> out = new ArrayList<>(indices(op.inputs(), plan));
             java.util.Set<String> loaded = Rename.loaded(k.body());
             for (int o = 0; o < op.outputs().size(); o++) {
@@ -122,7 +124,8 @@ public final class DeviceClass {
 
         /** The op's array parameter names, each to the field of its buffer. */
         private static Map<String, String> renames(Op op, ModelClass.Plan plan) {
-            if (!(op instanceof KernelOp k)) return Map.of();
+            KernelOp k = op.asKernel();
+            if (k == null) return Map.of();
             Map<String, String> m = new HashMap<>();
             for (int a = 0; a < k.arrayNames().size(); a++) m.put(k.arrayNames().get(a), buffer(plan.index(op.arrays().get(a))));
             return m;

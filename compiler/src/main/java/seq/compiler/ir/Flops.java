@@ -17,7 +17,8 @@ import seq.compiler.types.Size;
  *   <li>a multiply-add is 2 FLOPs;</li>
  *   <li>products, from each op's label and sizes: {@code matmul}, {@code matmul_dx} and {@code matmul_dw}
  *       2·M·K·N each; {@code conv1d} 2·B·L·K·C·F (every tap, padding included), {@code conv1d_dw} (the
- *       kernel's gradient) and {@code conv1d_dx} (the input's) the same; a recurrence (whose
+ *       kernel's gradient) and {@code conv1d_dx} (the input's) the same, and {@code conv1d_max} (a convolution
+ *       with the max pooling after it, whose pooling is not counted) too, its sparse gradients by their loops; a recurrence (whose
  *       input product is a matmul) 2·B·T·G·U for the recurrent product of every step, the first
  *       step's with h₀ = 0 included, its backward the same for the hidden state's gradient, and
  *       {@code recurrent_du} 2·B·(T − S0)·U·N for the recurrent kernel's gradient (S0 = 1 where step 0 has no h₋₁). Their biases and gate
@@ -90,12 +91,12 @@ public final class Flops {
     }
 
     /** The labels of the product kernels, counted by formula rather than by walking their loops. */
-    private static final Set<String> PRODUCTS = Set.of("matmul", "matmul_dx", "matmul_dw", "conv1d", "conv1d_dx", "conv1d_dw",
+    private static final Set<String> PRODUCTS = Set.of("matmul", "matmul_dx", "matmul_dw", "conv1d", "conv1d_dx", "conv1d_dw", "conv1d_max",
         "lstm", "lstm_d", "gru", "gru_d", "gru_reset_before", "gru_reset_before_d", "simple_rnn", "simple_rnn_d",
         "recurrent_du");
 
     private static boolean isProduct(Op op) {
-        return op instanceof KernelOp k && PRODUCTS.contains(k.label());
+        return op.asKernel() != null && PRODUCTS.contains(op.asKernel().label());
     }
 
     /** The FLOPs of one op. */
@@ -105,9 +106,9 @@ public final class Flops {
         List<Loop.Param> params = kernel.params();
         int first = op.arrays().size();
         for (int k = 0; k < op.ints().size(); k++) ints.put(params.get(first + k).name(), evaluate(op.ints().get(k), sizes));
-        if (isProduct(op)) return product((KernelOp) op, ints);
+        if (isProduct(op)) return product(op.asKernel(), ints);
         // A kernel op's reference body, not its JVM form, which may be a call into the runtime the walk cannot see into.
-        return new Walk(ints).statements(op instanceof KernelOp k ? k.body() : kernel.body());
+        return new Walk(ints).statements(op.asKernel() != null ? op.asKernel().body() : kernel.body());
     }
 
     /** A product kernel's FLOPs from its bound sizes. */
@@ -115,7 +116,7 @@ public final class Flops {
         long b = get(ints, op.label().startsWith("matmul") ? "M" : "B");
         return switch (op.label()) {
             case "matmul", "matmul_dx", "matmul_dw" -> 2 * b * get(ints, "K") * get(ints, "N");
-            case "conv1d", "conv1d_dx", "conv1d_dw" -> 2 * b * get(ints, "L") * get(ints, "K") * get(ints, "C") * get(ints, "F");
+            case "conv1d", "conv1d_dx", "conv1d_dw", "conv1d_max" -> 2 * b * get(ints, "L") * get(ints, "K") * get(ints, "C") * get(ints, "F");
             case "recurrent_du" -> 2 * b * (get(ints, "T") - get(ints, "S0")) * get(ints, "U") * get(ints, "N");
             default -> 2 * b * get(ints, "T") * get(ints, "G") * get(ints, "U");
         };

@@ -48,9 +48,10 @@ public record Graph(String model, List<Value> values, List<Op> ops, List<Value> 
 
         public List<Value> values() { return values; }
 
-        /** The graph, with element-wise chains fused ({@link Fuse}). */
+        /** The graph, with global max pooling moved to its convolution ({@link PoolFirst}) and element-wise chains fused ({@link Fuse}). */
         public Graph build(String model, Value output, Value target, Value loss) {
-            List<Op> fused = Fuse.elementwise(ops, java.util.Set.of(output, target, loss), values);
+            java.util.Set<Value> keep = java.util.Set.of(output, target, loss);
+            List<Op> fused = Fuse.elementwise(PoolFirst.rewrite(ops, keep, this), keep, values);
             return new Graph(model, values, fused, inputs, weights, output, target, loss);
         }
     }

@@ -31,6 +31,9 @@ public interface Op {
     /** Ops that add this op's input gradients into {@code grads}; empty for backward ops. */
     default List<Op> vjp(Grads grads) { return List.of(); }
 
+    /** The kernel op this op stands for: itself, or the one a wrapper (an element-wise map, a convolution) builds; or null. */
+    default KernelOp asKernel() { return this instanceof KernelOp k ? k : null; }
+
     /**
      * This op as a data-parallel kernel ({@link KernelOp#parallel}) whose iterations the JVM may run on
      * several threads, or null.

@@ -41,6 +41,15 @@ class GradientCheckTest {
         cases.add(Arguments.of("conv1d strides same", "model M(x: [batch, T, 2]) {\n Conv1D(3, 4, strides=2, padding=\"same\")\n}\n", "mse", Harness.TargetKind.REAL));
         cases.add(Arguments.of("conv1d dilation causal", "model M(x: [batch, T, 2]) {\n Conv1D(3, 2, dilation_rate=2, padding=\"causal\", use_bias=false)\n}\n",
             "mse", Harness.TargetKind.REAL));
+        // Conv1D then GlobalMaxPooling1D: one op with sparse gradients (ir.PoolFirst), the activation after the pooling.
+        cases.add(Arguments.of("conv1d relu max pooled", "model M(x: [batch, T, 3]) {\n Conv1D(4, 3, activation=\"relu\")\n GlobalMaxPooling1D()\n Dense(2)\n}\n",
+            "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("conv1d max pooled input gradient", "model M(x: [batch, T, 2]) {\n Dense(3)\n"
+            + " Conv1D(4, 3, strides=2, padding=\"same\", activation=\"hard_sigmoid\")\n GlobalMaxPooling1D()\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("conv1d max pooled dilated causal", "model M(x: [batch, T, 2]) {\n Dense(3)\n"
+            + " Conv1D(2, 2, dilation_rate=2, padding=\"causal\", use_bias=false)\n GlobalMaxPooling1D()\n}\n", "mse", Harness.TargetKind.REAL));
+        cases.add(Arguments.of("conv1d tanh max not pooled first", "model M(x: [batch, T, 2]) {\n Conv1D(3, 2, activation=\"tanh\")\n GlobalMaxPooling1D()\n}\n",
+            "mse", Harness.TargetKind.REAL));
         cases.add(Arguments.of("global max and average", "model M(x: [batch, T, 3]) {\n let a = GlobalMaxPooling1D()(x)\n let b = GlobalAveragePooling1D()(x)\n"
             + " let c = Dense(2)(a)\n let d = Dense(2)(b)\n Concatenate()(c, d)\n}\n", "mse", Harness.TargetKind.REAL));
         cases.add(Arguments.of("concat add multiply", "model M(x: [batch, T, 3]) {\n let a = Conv1D(2, 2, padding=\"same\")(x)\n let b = Conv1D(2, 3, padding=\"same\")(x)\n"

@@ -153,6 +153,11 @@ class OpenClTest {
                     + "  MaxPooling1D(2, padding=\"same\")\n  AveragePooling1D(2, strides=1)\n  GlobalAveragePooling1D()\n  Dense(4)\n}\n"));
             }
         }
+        // Conv1D fused with the GlobalMaxPooling1D after it (ir.PoolFirst), its input's gradient needed (the Dense before).
+        for (String conv : List.of("padding=\"valid\"", "padding=\"same\", strides=2", "padding=\"causal\", dilation_rate=2")) {
+            out.add(Arguments.of("Conv1D max pooled, " + conv, "model M(x: [batch, 11, 3]) -> [batch, 5] {\n"
+                + "  Dense(4)\n  Conv1D(5, 3, " + conv + ", activation=\"relu\")\n  GlobalMaxPooling1D()\n}\n"));
+        }
         out.add(Arguments.of("pooling valid", "model M(x: [batch, 10, 3]) -> [batch, 3] {\n"
             + "  MaxPooling1D(3, strides=2)\n  AveragePooling1D(2, padding=\"same\")\n  GlobalMaxPooling1D()\n}\n"));
         return out.stream();

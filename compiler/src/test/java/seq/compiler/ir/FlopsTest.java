@@ -22,7 +22,7 @@ class FlopsTest {
     private static long labelled(Backend.Result c, String label, Map<String, Long> sizes) {
         long n = 0;
         for (List<Op> ops : List.of(c.graph().ops(), c.backward().ops())) {
-            for (Op op : ops) if (op instanceof KernelOp k && k.label().equals(label)) n += Flops.of(op, sizes);
+            for (Op op : ops) if (op.asKernel() != null && op.asKernel().label().equals(label)) n += Flops.of(op, sizes);
         }
         return n;
     }
@@ -77,13 +77,30 @@ class FlopsTest {
      */
     @Test
     void opsWithRuntimeCallsAreCountedFromTheirLoops() {
+        // tanh keeps the pooling its own op (ir.PoolFirst moves only exact non-decreasing activations).
         Backend.Result c = compile("model P(x: [batch, T, 3]) -> [batch, 2] {\n"
-            + "  Conv1D(4, 2)\n  GlobalMaxPooling1D()\n  Dense(2)\n}\n");
+            + "  Conv1D(4, 2, activation=\"tanh\")\n  GlobalMaxPooling1D()\n  Dense(2)\n}\n");
         Map<String, Long> sizes = Map.of("batch", 2L, "T", 7L);
         // The conv's output has 6 steps of 4 channels.
         assertEquals(2 * (6 - 1) * 4, labelled(c, "global_max", sizes));
         // The conv's bias over its 2 · 6 rows, and the Dense bias (summed from its product's gradient) over 2.
         assertEquals(2 * 6 * 4 + 2 * 2, labelled(c, "column_sum", sizes));
+    }
+
+    /**
+     * A convolution fused with the max pooling after it is a product over every step, as a convolution is;
+     * its gradients are a multiply-add per sample, filter, tap and channel, counted from their loops.
+     */
+    @Test
+    void aPooledConvolutionCountsItsProductAndSparseGradients() {
+        Backend.Result c = compile("model P(x: [batch, T, 3]) -> [batch, 2] {\n"
+            + "  Conv1D(4, 2, activation=\"relu\")\n  GlobalMaxPooling1D()\n  Dense(2)\n}\n");
+        Map<String, Long> sizes = Map.of("batch", 2L, "T", 7L);
+        long b = 2, l = 6, k = 2, ch = 3, f = 4;
+        assertEquals(2 * b * l * k * ch * f, labelled(c, "conv1d_max", sizes));
+        assertEquals(2 * b * f * k * ch, labelled(c, "conv1d_max_dw", sizes));
+        // The Dense layer's product and its kernel's and input's gradients; the convolution's.
+        assertEquals(3 * 2 * b * f * 2 + 2 * b * l * k * ch * f, Flops.of(c.graph(), c.backward().ops(), sizes).products());
     }
 
     @Test

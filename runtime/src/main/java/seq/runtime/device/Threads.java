@@ -43,7 +43,7 @@ final class Threads implements Executor {
     }
 
     @Override public void forward(float[][] buffers, int[] dims) {
-        if (workers.length == 0) {
+        if (workers.length == 0 && !OpTimes.ON) {
             net.forward(buffers, dims);
             return;
         }
@@ -52,7 +52,7 @@ final class Threads implements Executor {
     }
 
     @Override public void backward(float[][] buffers, int[] dims) {
-        if (workers.length == 0) {
+        if (workers.length == 0 && !OpTimes.ON) {
             net.backward(buffers, dims);
             return;
         }

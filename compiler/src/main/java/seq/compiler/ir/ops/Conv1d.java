@@ -90,6 +90,41 @@ public final class Conv1d {
     private static final Expr W_AT = idx(add(mul(v("k"), v("C")), v("c")), v("F"), v("f"));
 
     public static Op of(Value x, Value kernel, Value bias, Value y, Config cfg, Span span) {
+        return new Conv(x, kernel, bias, y, cfg, span);
+    }
+
+    /** A convolution as an op that {@link seq.compiler.ir.PoolFirst} can recognise. */
+    public record Conv(Value x, Value kernel, Value bias, Value y, Config cfg, Span span) implements Op {
+        private KernelOp op() {
+            return forward(this, null, null);
+        }
+
+        @Override public List<Value> inputs() { return op().inputs(); }
+        @Override public List<Value> outputs() { return List.of(y); }
+        @Override public List<Value> arrays() { return op().arrays(); }
+        @Override public List<Size> ints() { return op().ints(); }
+        @Override public seq.compiler.codegen.loops.Loop.Kernel kernel(String name) { return op().kernel(name); }
+        @Override public List<Op> vjp(Grads g) { return op().vjp(g); }
+        @Override public KernelOp threadSplit() { return op(); }
+        @Override public KernelOp asKernel() { return op(); }
+        @Override public String show() { return op().show(); }
+    }
+
+    /**
+     * The convolution followed by global max pooling of its output, in one op: per sample, the convolution's
+     * rows, then their maximum over steps into {@code pool} and the first step holding it into {@code argmax}.
+     * Only the maximum's step receives a gradient, so the gradients skip the convolution's output: the
+     * kernel's gradient is a sum over samples and filters of one input window each, not a product over every
+     * step (for reference model 5, 90 × 100 × 32 multiply-adds instead of 119 times as many).
+     */
+    public static KernelOp pooled(Conv conv, Value pool, Value argmax) {
+        return forward(conv, pool, argmax);
+    }
+
+    private static KernelOp forward(Conv conv, Value pool, Value argmax) {
+        Value x = conv.x(), kernel = conv.kernel(), bias = conv.bias(), y = conv.y();
+        Config cfg = conv.cfg();
+        Span span = conv.span();
         // Every output row of sample b0 starts at the bias.
         Stmt start = loop("t", v("L"), loop("f", v("F"), store("y", Y_AT, cfg.bias() ? at("bias", v("f")) : r(0))));
         List<Stmt> body = new ArrayList<>();
@@ -105,6 +140,11 @@ public final class Conv1d {
             names.add("bias");
         }
         names.add("y");
+        List<Value> outs = new ArrayList<>(List.of(y));
+        if (pool != null) {
+            outs.addAll(List.of(pool, argmax));
+            names.addAll(List.of("pool", "arg"));
+        }
         List<Size> ints = List.of(x.shape().get(0), x.shape().get(1), x.shape().get(2), y.shape().get(1), y.last(),
             kernel.shape().get(0));
         List<String> intNames = List.of("B", "Tin", "C", "L", "F", "K");
@@ -124,8 +164,47 @@ public final class Conv1d {
             new Gemm.View("x", xRow(cfg, t0, v("k")), mul(i(cfg.stride()), v("C")), i(1)),
             new Gemm.View("w", mul(mul(v("k"), v("C")), v("F")), v("F"), i(1)), "y", mul(add(mul(v("b0"), v("L")), t0), v("F")), v("F"),
             count, v("F"), v("C"), true)))));
-        return new KernelOp("conv1d", span, ins, List.of(y), names, ints, intNames, body,
-            g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0").withHost(host);
+        if (pool == null) {
+            return new KernelOp("conv1d", span, ins, outs, names, ints, intNames, body,
+                g -> backward(x, kernel, bias, y, cfg, span, ints, intNames, g), "b0").withHost(host);
+        }
+        // Each sample's maximum over its L steps of F filters, once its rows are complete.
+        body.addAll(GlobalPool.maxLoops("y", "pool", "arg", "L", "F"));
+        host.add(GlobalPool.maxHost("y", "pool", "arg", "L", "F"));
+        return new KernelOp("conv1d_max", span, ins, outs, names, ints, intNames, body,
+            g -> pooledBackward(x, kernel, bias, pool, argmax, cfg, span, ints, intNames, g), "b0").withHost(host);
+    }
+
+    /**
+     * The gradients of {@link #pooled}, from the pooling's alone: the maximum of sample b0 and filter f came
+     * from step t = arg[b0, f], whose window of x (tap k at step t·stride + k·dilation − P) met column f of
+     * every kernel row (k, c). So dW[k, c, f] += Σ_b0 x[b0, src, c] · dp[b0, f] (in parallel over filters),
+     * dx[b0, src, c] += Σ_f W[k, c, f] · dp[b0, f] (over samples), and the bias's is dp summed over samples.
+     */
+    private static List<Op> pooledBackward(Value x, Value kernel, Value bias, Value pool, Value argmax, Config cfg, Span span,
+                                           List<Size> ints, List<String> intNames, Grads g) {
+        List<Op> ops = new ArrayList<>();
+        Value dp = g.of(pool);
+        Expr src = sub(add(mul(integer(at("arg", idx(v("b0"), v("F"), v("f")))), i(cfg.stride())), mul(v("k"), i(cfg.dilation()))), v("P"));
+        Expr inside = new And(cmp(">=", v("src"), i(0)), cmp("<", v("src"), v("Tin")));
+        Expr dpAt = at("dp", idx(v("b0"), v("F"), v("f")));
+        if (g.of(x) != null) {
+            List<Stmt> body = List.of(let("P", Type.INT, pad(cfg)), loop("b0", v("B"), loop("f", v("F"),
+                let("d", Type.REAL, dpAt),
+                loop("k", v("K"), let("src", Type.INT, src), new If(inside, List.of(loop("c", v("C"),
+                    addTo("dx", X_AT, mul(at("w", W_AT), v("d"))))), List.of())))));
+            ops.add(new KernelOp("conv1d_max_dx", span, List.of(kernel, argmax, dp), List.of(g.of(x)), List.of("w", "arg", "dp", "dx"),
+                ints, intNames, body, null, "b0"));
+        }
+        // In parallel over filters: each sample's window for filter f is read once, C channels at a time.
+        List<Stmt> perFilter = List.of(loop("b0", v("B"),
+            let("d", Type.REAL, dpAt),
+            loop("k", v("K"), let("src", Type.INT, src), new If(inside, List.of(loop("c", v("C"),
+                addTo("dw", W_AT, mul(at("x", X_AT), v("d"))))), List.of()))));
+        ops.add(new KernelOp("conv1d_max_dw", span, List.of(x, argmax, dp), List.of(g.of(kernel)), List.of("x", "arg", "dp", "dw"),
+            ints, intNames, List.of(let("P", Type.INT, pad(cfg)), new For("f", i(0), v("F"), perFilter)), null, "f"));
+        if (cfg.bias()) ops.add(ColumnSum.of(dp, g.of(bias), Size.of(0), span));
+        return ops;
     }
 
     /**

@@ -49,6 +49,7 @@ public final class Elementwise {
         }
 
         @Override public KernelOp threadSplit() { return op(); }
+        @Override public KernelOp asKernel() { return op(); }
 
         @Override public List<Value> outputs() { return List.of(out); }
         @Override public List<Value> arrays() { return op().arrays(); }
@@ -56,6 +57,31 @@ public final class Elementwise {
         @Override public Loop.Kernel kernel(String name) { return op().kernel(name); }
         @Override public List<Op> vjp(Grads g) { return op().vjp(g); }
         @Override public String show() { return op().show(); }
+    }
+
+    /**
+     * Whether {@code body}, a function of a0 alone, never decreases and is computed exactly enough that
+     * f(max z) equals max f(z) bit for bit: built from a0 and constants by +, − of a constant, · by a positive
+     * constant, min and max (relu, hard_sigmoid, relu6, linear). Rounding of such steps never reverses an order.
+     */
+    public static boolean exactNonDecreasing(Expr body) {
+        if (body instanceof Var v) return v.name().equals("a0");
+        if (body instanceof RealConst || body instanceof IntConst) return true;
+        if (!(body instanceof Bin b)) return false;
+        return switch (b.op()) {
+            case '+', '<', '>' -> exactNonDecreasing(b.a()) && exactNonDecreasing(b.b());
+            case '-' -> exactNonDecreasing(b.a()) && isConstant(b.b());
+            case '*' -> positive(b.a()) && exactNonDecreasing(b.b()) || positive(b.b()) && exactNonDecreasing(b.a());
+            default -> false;
+        };
+    }
+
+    private static boolean isConstant(Expr e) {
+        return e instanceof RealConst || e instanceof IntConst;
+    }
+
+    private static boolean positive(Expr e) {
+        return e instanceof RealConst r && r.value() > 0 || e instanceof IntConst n && n.value() > 0;
     }
 
     /** The parallel loop of an element-wise pass: over blocks of elements or rows, each the JVM's to run on one thread. */
