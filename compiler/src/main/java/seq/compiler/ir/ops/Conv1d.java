@@ -185,26 +185,39 @@ public final class Conv1d {
                                            List<Size> ints, List<String> intNames, Grads g) {
         List<Op> ops = new ArrayList<>();
         Value dp = g.of(pool);
-        Expr src = sub(add(mul(integer(at("arg", idx(v("b0"), v("F"), v("f")))), i(cfg.stride())), mul(v("k"), i(cfg.dilation()))), v("P"));
-        Expr inside = new And(cmp(">=", v("src"), i(0)), cmp("<", v("src"), v("Tin")));
-        Expr dpAt = at("dp", idx(v("b0"), v("F"), v("f")));
+        // Per sample and filter: the first input step s0 of the maximum's window and its gradient d, then every tap.
+        List<Stmt> head = List.of(
+            let("s0", Type.INT, sub(mul(integer(at("arg", idx(v("b0"), v("F"), v("f")))), i(cfg.stride())), v("P"))),
+            let("d", Type.REAL, at("dp", idx(v("b0"), v("F"), v("f")))));
+        Expr windowAt = idx(add(mul(v("b0"), v("Tin")), v("s0")), v("C"), v("kc"));
         if (g.of(x) != null) {
-            List<Stmt> body = List.of(let("P", Type.INT, pad(cfg)), loop("b0", v("B"), loop("f", v("F"),
-                let("d", Type.REAL, dpAt),
-                loop("k", v("K"), let("src", Type.INT, src), new If(inside, List.of(loop("c", v("C"),
-                    addTo("dx", X_AT, mul(at("w", W_AT), v("d"))))), List.of())))));
+            List<Stmt> perFilter = new ArrayList<>(head);
+            perFilter.add(window(cfg, "dx", X_AT, mul(at("w", W_AT), v("d")), windowAt, mul(at("w", idx(v("kc"), v("F"), v("f"))), v("d"))));
+            List<Stmt> body = List.of(let("P", Type.INT, pad(cfg)), loop("b0", v("B"), new For("f", i(0), v("F"), perFilter)));
             ops.add(new KernelOp("conv1d_max_dx", span, List.of(kernel, argmax, dp), List.of(g.of(x)), List.of("w", "arg", "dp", "dx"),
                 ints, intNames, body, null, "b0"));
         }
-        // In parallel over filters: each sample's window for filter f is read once, C channels at a time.
-        List<Stmt> perFilter = List.of(loop("b0", v("B"),
-            let("d", Type.REAL, dpAt),
-            loop("k", v("K"), let("src", Type.INT, src), new If(inside, List.of(loop("c", v("C"),
-                addTo("dw", W_AT, mul(at("x", X_AT), v("d"))))), List.of()))));
+        // In parallel over filters: each sample's window for filter f is read once.
+        List<Stmt> perSample = new ArrayList<>(head);
+        perSample.add(window(cfg, "dw", W_AT, mul(at("x", X_AT), v("d")), idx(v("kc"), v("F"), v("f")), mul(at("x", windowAt), v("d"))));
         ops.add(new KernelOp("conv1d_max_dw", span, List.of(x, argmax, dp), List.of(g.of(kernel)), List.of("x", "arg", "dp", "dw"),
-            ints, intNames, List.of(let("P", Type.INT, pad(cfg)), new For("f", i(0), v("F"), perFilter)), null, "f"));
+            ints, intNames, List.of(let("P", Type.INT, pad(cfg)), new For("f", i(0), v("F"), List.of(new For("b0", i(0), v("B"), perSample)))),
+            null, "f"));
         if (cfg.bias()) ops.add(ColumnSum.of(dp, g.of(bias), Size.of(0), span));
         return ops;
+    }
+
+    /**
+     * {@code array[at] += value} for every tap k and channel c of the window that starts at input step s0 (tap k
+     * at src, skipped outside the input); with dilation 1 and the whole window inside, one loop over the K·C
+     * kernel rows kc instead, whose input rows are consecutive ({@code wholeAt}, {@code wholeValue}).
+     */
+    private static Stmt window(Config cfg, String array, Expr at, Expr value, Expr wholeAt, Expr wholeValue) {
+        Stmt each = loop("k", v("K"), let("src", Type.INT, add(v("s0"), mul(v("k"), i(cfg.dilation())))),
+            new If(new And(cmp(">=", v("src"), i(0)), cmp("<", v("src"), v("Tin"))), List.of(loop("c", v("C"), addTo(array, at, value))), List.of()));
+        if (cfg.dilation() != 1) return each;
+        Expr whole = new And(cmp(">=", v("s0"), i(0)), cmp("<=", add(v("s0"), v("K")), v("Tin")));
+        return new If(whole, List.of(loop("kc", mul(v("K"), v("C")), addTo(array, wholeAt, wholeValue))), List.of(each));
     }
 
     /**
