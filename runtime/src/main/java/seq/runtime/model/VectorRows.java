@@ -19,6 +19,8 @@ final class VectorRows {
     private static final float ROUND = 12582912f;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    /** Lane k's offset in z's, xw's and h's rows for {@link #lstmCell}'s gathers: k·zStride, k·xStride, k·hStride. */
+    private static final ThreadLocal<int[][]> LANES = ThreadLocal.withInitial(() -> new int[3][L]);
 
     private VectorRows() {}
 
@@ -104,7 +106,8 @@ final class VectorRows {
     /**
      * {@link Rows#lstmCell}: each sample's whole vectors of units in place, then the remaining units of all
      * the samples together, gathered into a scratch copy padded to whole vectors (so a layer narrower than a
-     * vector still fills its vectors), and copied back.
+     * vector still fills its vectors), and copied back: a vector of samples at a time with the Vector API's
+     * gathers and scatters (a lane per sample), the samples after the last whole vector one by one.
      */
     static void lstmCell(float[] z, int zAt, int zStride, float[] xw, int xAt, int xStride, float[] b,
                          float[] c, float[] ca, float[] h, int hAt, int hStride, boolean prev, int u, int count) {
@@ -121,12 +124,31 @@ final class VectorRows {
             }
         }
         if (tail == 0) return;
-        // Eight regions of the scratch: the gates i f g o, the previous c, then c, tanh(c) and h.
-        int n = count * tail, p = (n + L - 1) / L * L;
+        // Eight regions of the scratch: the gates i f g o, the previous c, then c, tanh(c) and h. Whole vectors of
+        // samples first, a lane per sample, each unit's values gathered from every sample's row at once and
+        // scattered back after; then the samples left over, each unit after the other.
+        int n = count * tail, p = (n + L - 1) / L * L, lanes = count / L * L;
         float[][] holder = PADDED.get();
         if (holder[0].length < 8 * p) holder[0] = new float[8 * p];
         float[] buf = holder[0];
-        for (int k = 0, at = 0; k < count; k++, at += tail) {
+        int[][] maps = LANES.get();
+        int[] zLanes = maps[0], xLanes = maps[1], hLanes = maps[2];
+        for (int k = 0; k < L; k++) {
+            zLanes[k] = k * zStride;
+            xLanes[k] = k * xStride;
+            hLanes[k] = k * hStride;
+        }
+        for (int k0 = 0; k0 < lanes; k0 += L) {
+            for (int q = 0; q < tail; q++) {
+                int at = (k0 * tail + q * L), zb = zAt + k0 * zStride + whole + q, xb = xAt + k0 * xStride + whole + q;
+                for (int g = 0; g < 4; g++) {
+                    FloatVector in = FloatVector.fromArray(S, xw, xb + g * u, xLanes, 0).add(b[whole + g * u + q]);
+                    (prev ? in.add(FloatVector.fromArray(S, z, zb + g * u, zLanes, 0)) : in).intoArray(buf, g * p + at);
+                }
+                if (prev) FloatVector.fromArray(S, c, hAt + k0 * hStride + whole + q - u, hLanes, 0).intoArray(buf, 4 * p + at);
+            }
+        }
+        for (int k = lanes, at = lanes * tail; k < count; k++, at += tail) {
             int zb = zAt + k * zStride + whole, xb = xAt + k * xStride + whole, hb = hAt + k * hStride + whole;
             for (int g = 0; g < 4; g++) {
                 for (int q = 0; q < tail; q++) {
@@ -137,7 +159,16 @@ final class VectorRows {
             if (prev) System.arraycopy(c, hb - u, buf, 4 * p + at, tail);
         }
         cell(buf, 0, p, 2 * p, 3 * p, prev ? buf : null, 4 * p, buf, 5 * p, buf, 6 * p, buf, 7 * p, n);
-        for (int k = 0, at = 0; k < count; k++, at += tail) {
+        for (int k0 = 0; k0 < lanes; k0 += L) {
+            for (int q = 0; q < tail; q++) {
+                int at = (k0 * tail + q * L), zb = zAt + k0 * zStride + whole + q, hb = hAt + k0 * hStride + whole + q;
+                for (int g = 0; g < 4; g++) FloatVector.fromArray(S, buf, g * p + at).intoArray(z, zb + g * u, zLanes, 0);
+                FloatVector.fromArray(S, buf, 5 * p + at).intoArray(c, hb, hLanes, 0);
+                FloatVector.fromArray(S, buf, 6 * p + at).intoArray(ca, hb, hLanes, 0);
+                FloatVector.fromArray(S, buf, 7 * p + at).intoArray(h, hb, hLanes, 0);
+            }
+        }
+        for (int k = lanes, at = lanes * tail; k < count; k++, at += tail) {
             int zb = zAt + k * zStride + whole, hb = hAt + k * hStride + whole;
             for (int g = 0; g < 4; g++) System.arraycopy(buf, g * p + at, z, zb + g * u, tail);
             System.arraycopy(buf, 5 * p + at, c, hb, tail);

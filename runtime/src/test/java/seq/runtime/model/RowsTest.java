@@ -34,7 +34,9 @@ class RowsTest {
     }
 
     /** Units, samples, and whether a previous step's c exists: narrower than a vector, whole vectors, both. */
-    private static final int[][] CELLS = {{12, 16, 1}, {12, 3, 0}, {6, 1, 1}, {16, 2, 1}, {64, 3, 1}, {20, 5, 1}, {33, 2, 0}, {1, 4, 1}};
+    // Samples in whole vectors of 16 (gathered a lane per sample), with samples left over, with and without a previous step.
+    private static final int[][] CELLS = {{12, 16, 1}, {12, 3, 0}, {6, 1, 1}, {16, 2, 1}, {64, 3, 1}, {20, 5, 1}, {33, 2, 0}, {1, 4, 1},
+        {20, 35, 1}, {6, 17, 0}};
 
     private static float[] gaussian(Random rng, int n, double scale) {
         float[] a = new float[n];
