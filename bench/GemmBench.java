@@ -31,6 +31,7 @@ public class GemmBench {
         {3200, 256, 1024, B_TRANSPOSED}, // its input gradient, dz · Wᵀ
         {256, 512, 99, A_TRANSPOSED},  // the recurrent kernel's gradient, one sample, one thread's columns
         {256, 512, 6400, A_TRANSPOSED}, // the input kernel's gradient over the batch, xᵀ · dz
+        {64, 128, 2048, A_TRANSPOSED}, // model 4's kernel gradients (and recurrent kernel's), one thread's columns
         {1024, 64, 256, B_TRANSPOSED}, // model 4's input gradient of its second LSTM, one thread's rows
         {32, 128, 2048, PLAIN},        // a product with few rows (B read in place)
         {119, 100, 90, PLAIN},         // model 5's Conv1D, one sample: 119 steps × 100 filters over 10 taps × 9 channels
