@@ -45,6 +45,8 @@ public final class Gemm {
         for (int r = 0; r < 1000; r++) {
             VectorGemm.gemm(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 16, 48, 64, r & 1);
             VectorGemm.gemm(a, 0, 1, 12, b, 0, 48, 1, c, 0, 48, 12, 48, 64, r & 1);
+            VectorGemm.gemm(a, 0, 1, 1, b, 0, 48, 1, c, 0, 48, 40, 48, 1, r & 1);
+            VectorGemm.gemm(a, 0, 1, 1, b, 0, 48, 1, c, 0, 48, 1, 40, 64, r & 1);
             if (r % 8 == 0) VectorGemm.gemm(a, 0, 64, 1, b, 0, 1, 64, c, 0, 48, 66, 48, 64, r & 1);
             VectorGemm.pack(b, 0, 48, 1, 64, 48);
             VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, r & 1);

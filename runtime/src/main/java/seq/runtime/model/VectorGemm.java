@@ -57,6 +57,13 @@ final class VectorGemm {
         Scratch s = SCRATCH.get();
         s.packed = null;
         if (Gemm.empty(c, cOff, cRow, m, n, k, accumulate)) return;
+        if (bCol == 1 && (k == 1 || m == 1)) {
+            // An outer product (one inner row: a single input feature) or a single row of C (a kernel gradient over
+            // one feature): no tile to fill, so no packing; the same sums in the same order as the tiles'.
+            if (k == 1) outer(a, aOff, aRow, b, bOff, c, cOff, cRow, m, n, accumulate == 0);
+            else row(a, aOff, aCol, b, bOff, bRow, c, cOff, n, k, accumulate == 0);
+            return;
+        }
         s.ensure(Math.min(KC, k), n);
         // With few rows of C, a packed panel is used too little to pay for the copy: whole strips of a B whose
         // rows are contiguous are read in place, and only a last, partial strip is packed (zero-padded).
@@ -66,6 +73,48 @@ final class VectorGemm {
             for (int t = direct ? n / W : 0; t < strips(n); t++) fillStrip(b, at, bRow, bCol, kc, n, t, s.panel);
             product(s, a, aOff + p0 * aCol, aRow, aCol, direct ? b : null, at, bRow, c, cOff, cRow, m, n, kc,
                 p0 == 0 && accumulate == 0);
+        }
+    }
+
+    /** C = (fresh ? 0 : C) + fma(A[i, 0], B[0, j], 0): the product as a tile's one fused multiply-add from 0 gives it (−0 as +0). */
+    private static void outer(float[] a, int aOff, int aRow, float[] b, int bOff, float[] c, int cOff, int cRow, int m, int n, boolean fresh) {
+        int whole = n / L * L;
+        for (int i = 0; i < m; i++) {
+            float x = a[aOff + i * aRow];
+            int ci = cOff + i * cRow;
+            FloatVector xv = FloatVector.broadcast(S, x), zero = FloatVector.zero(S);
+            for (int j = 0; j < whole; j += L) {
+                FloatVector p = xv.fma(FloatVector.fromArray(S, b, bOff + j), zero);
+                (fresh ? p : FloatVector.fromArray(S, c, ci + j).add(p)).intoArray(c, ci + j);
+            }
+            for (int j = whole; j < n; j++) {
+                float p = Math.fma(x, b[bOff + j], 0f);
+                c[ci + j] = fresh ? p : c[ci + j] + p;
+            }
+        }
+    }
+
+    /**
+     * C's one row (+)= Σ_p A[0, p]·B[p, j]: per block of {@link #KC} inner rows, a chain of fused multiply-adds from
+     * 0 in order p, then added to C (or stored, for the first block of a fresh C), as {@link #product} sums.
+     */
+    private static void row(float[] a, int aOff, int aCol, float[] b, int bOff, int bRow, float[] c, int cOff, int n, int k, boolean fresh) {
+        int whole = n / L * L;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int p1 = Math.min(k, p0 + KC);
+            boolean store = fresh && p0 == 0;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = p0; p < p1; p++) {
+                    acc = FloatVector.broadcast(S, a[aOff + p * aCol]).fma(FloatVector.fromArray(S, b, bOff + p * bRow + j), acc);
+                }
+                (store ? acc : FloatVector.fromArray(S, c, cOff + j).add(acc)).intoArray(c, cOff + j);
+            }
+            for (int j = whole; j < n; j++) {
+                float acc = 0f;
+                for (int p = p0; p < p1; p++) acc = Math.fma(a[aOff + p * aCol], b[bOff + p * bRow + j], acc);
+                c[cOff + j] = store ? acc : c[cOff + j] + acc;
+            }
         }
     }
 

@@ -123,6 +123,34 @@ class GemmTest {
     }
 
     /**
+     * One inner row (an outer product) and one row of C (over more than one block of inner rows) take their own
+     * loops: the same bits as the tiles give, which a B stored with a column stride of 2 still takes; zeros of
+     * both signs included, since a product of −0 comes out +0 from a tile.
+     */
+    @Test
+    void outerProductsAndSingleRowsMatchTheTilesBitForBit() {
+        Random rng = new Random(5);
+        int[][] shapes = {{37, 52, 1}, {9, 16, 1}, {1, 52, VectorGemm.KC * 2 + 9}, {1, 7, 3}, {1, 1, 1}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(rng, m * k), b = random(rng, k * n), spread = new float[2 * k * n];
+            a[0] = -0f;
+            b[b.length - 1] = 0f;
+            for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) spread[p * 2 * n + 2 * j] = b[p * n + j];
+            float[] c = random(rng, m * n);
+            for (int accumulate = 0; accumulate < 2; accumulate++) {
+                float[] own = c.clone(), tiled = c.clone();
+                VectorGemm.gemm(a, 0, k, 1, b, 0, n, 1, own, 0, n, m, n, k, accumulate);
+                VectorGemm.gemm(a, 0, k, 1, spread, 0, 2 * n, 2, tiled, 0, n, m, n, k, accumulate);
+                for (int x = 0; x < own.length; x++) {
+                    assertEquals(Float.floatToRawIntBits(tiled[x]), Float.floatToRawIntBits(own[x]),
+                        m + "×" + n + "×" + k + " accumulate " + accumulate + " at " + x + ": " + tiled[x] + " against " + own[x]);
+                }
+            }
+        }
+    }
+
+    /**
      * The same rows computed as one call, or split in row ranges as threads split them: equal bit for bit
      * (the whole call packs B, the small ones read it in place).
      */
