@@ -24,7 +24,8 @@ import seq.compiler.types.Size;
  * {@code body}.
  *
  * <p>{@code device} says whether a device runs a data-parallel kernel; without it (element-wise passes,
- * whose iterations are blocks of elements) the parallel loop only splits the kernel across the JVM's threads.
+ * whose iterations are blocks of elements, and Dense layers' products, not worth a launch) the parallel loop
+ * only splits the kernel across the JVM's threads.
  */
 public record KernelOp(String label, Span span, List<Value> inputs, List<Value> outputs, List<String> arrayNames,
                        List<Size> ints, List<String> intNames, List<Loop.Stmt> body, Function<Grads, List<Op>> rule,

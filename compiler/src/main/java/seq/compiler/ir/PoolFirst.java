@@ -13,9 +13,12 @@ import seq.compiler.ir.ops.GlobalPool;
  * Global max pooling moved next to the convolution it pools, in two rewrites of the forward ops:
  *
  * <ul>
- *   <li>pooling after an activation that never decreases and is exact (piecewise linear: relu, linear,
- *       hard_sigmoid, relu6) pools before it instead: max_t f(z_t) = f(max_t z_t) bit for bit, the
- *       activation then runs on [batch, filters] instead of [batch, steps, filters], and its gradient too;</li>
+ *   <li>pooling after an activation that never decreases and is exact (piecewise linear: relu,
+ *       hard_sigmoid, a Lambda such as {@code v -> v * 2 + 1}) pools before it instead: max_t f(z_t) =
+ *       f(max_t z_t) bit for bit, and the activation then runs on [batch, filters] instead of [batch, steps,
+ *       filters], and its gradient too. The gradient can reach a different step than before where f maps
+ *       two inputs to one float (hard_sigmoid's flat parts, a scaling Lambda's rounding): the step of the
+ *       largest input instead of the first step of the largest output, an equally valid subgradient;</li>
  *   <li>a Conv1D whose output only that pooling reads becomes one op with it ({@link Conv1d#pooled}), whose
  *       gradients go from the pooled maximum straight to the one window of x it came from: no gradient the
  *       size of the convolution's output is written, zeroed or multiplied.</li>

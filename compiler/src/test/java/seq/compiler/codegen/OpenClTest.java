@@ -153,6 +153,8 @@ class OpenClTest {
                     + "  MaxPooling1D(2, padding=\"same\")\n  AveragePooling1D(2, strides=1)\n  GlobalAveragePooling1D()\n  Dense(4)\n}\n"));
             }
         }
+        // More input features than gate columns: the input kernel's gradient is split by its rows, on the device too.
+        out.add(Arguments.of("LSTM(2) over 12 features", "model M(x: [batch, T, 12]) -> [batch, 2] {\n  LSTM(2)\n}\n"));
         // Conv1D fused with the GlobalMaxPooling1D after it (ir.PoolFirst), its input's gradient needed (the Dense before).
         for (String conv : List.of("padding=\"valid\"", "padding=\"same\", strides=2", "padding=\"causal\", dilation_rate=2")) {
             out.add(Arguments.of("Conv1D max pooled, " + conv, "model M(x: [batch, 11, 3]) -> [batch, 5] {\n"

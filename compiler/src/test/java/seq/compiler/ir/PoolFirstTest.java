@@ -58,6 +58,21 @@ class PoolFirstTest {
     }
 
     @Test
+    void anActivationReadElsewhereStaysAndItsConvolutionIsNotFused() {
+        Backend.Result c = compile("model M(x: [batch, T, 3]) -> [batch, 8] {\n"
+            + "  let h = Conv1D(4, 3, activation=\"relu\")(x)\n  let a = GlobalMaxPooling1D()(h)\n"
+            + "  let b = GlobalAveragePooling1D()(h)\n  Concatenate()(a, b)\n}\n");
+        assertTrue(labels(c.graph().ops()).containsAll(List.of("conv1d", "relu", "global_max")), labels(c.graph().ops()).toString());
+    }
+
+    @Test
+    void poolingWithKeepdimsIsStillFused() {
+        Backend.Result c = compile("model M(x: [batch, T, 3]) -> [batch, 1, 4] {\n"
+            + "  Conv1D(4, 3, activation=\"relu\")\n  GlobalMaxPooling1D(keepdims=true)\n}\n");
+        assertEquals(List.of("conv1d_max", "relu", "mse"), labels(c.graph().ops()));
+    }
+
+    @Test
     void onlyExactNonDecreasingBodiesMove() {
         assertTrue(Elementwise.exactNonDecreasing(max(v("a0"),
             r(0))));

@@ -5,9 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 import seq.runtime.model.Net32;
 
 /**
- * The JVM executor: every op on the JVM, and each data-parallel op (the recurrences' time loops,
- * Conv1D, pooling, the input products) split across threads by sample. The ranges write disjoint
- * rows and nothing is summed across them, so results are the same, bit for bit, for any number of threads.
+ * The JVM executor: every op on the JVM, and each data-parallel op split across threads: the recurrences'
+ * time loops, Conv1D, pooling and products by sample or row, element-wise passes by blocks of elements or
+ * rows, reductions (bias and kernel gradients) by blocks of columns or of the weight's rows. The ranges
+ * write disjoint elements and nothing is summed across them, so results are the same, bit for bit, for any
+ * number of threads.
  *
  * <p>The first range runs on the calling thread, each other on a worker thread of its own, handed over
  * through a box the worker watches: it spins for {@link #SPIN_NS} after each range before it parks, since a
@@ -68,7 +70,7 @@ final class Threads implements Executor {
     /** Ops 0 .. ops−1 in order: whole on this thread, or split by {@link #split} when they have two or more items. */
     private void pass(String name, int ops, java.util.function.IntUnaryOperator items, java.util.function.IntConsumer whole,
                       Range range) {
-        long[] times = OpTimes.ON ? OpTimes.of(name, ops) : null;
+        long[] times = OpTimes.ON ? OpTimes.of(net, name, ops) : null;
         for (int k = 0; k < ops; k++) {
             long start = times == null ? 0 : System.nanoTime();
             int n = items.applyAsInt(k);

@@ -62,7 +62,7 @@ public final class Elementwise {
     /**
      * Whether {@code body}, a function of a0 alone, never decreases and is computed exactly enough that
      * f(max z) equals max f(z) bit for bit: built from a0 and constants by +, − of a constant, · by a positive
-     * constant, min and max (relu, hard_sigmoid, relu6, linear). Rounding of such steps never reverses an order.
+     * constant, min and max (relu, hard_sigmoid, scaling Lambdas). Rounding of such steps never reverses an order.
      */
     public static boolean exactNonDecreasing(Expr body) {
         if (body instanceof Var v) return v.name().equals("a0");
@@ -174,8 +174,8 @@ public final class Elementwise {
         for (int j = 0; j < ins.size(); j++) {
             Value dj = g.of(ins.get(j));
             if (dj == null || ins.get(j).size().equals(out.size())) continue;
-            // y = f(x + b): the bias's gradient is the column sum of x's, which the pass has just written (on the
-            // JVM, as that was).
+            // y = f(x + b): the bias's gradient is the column sum of x's, which the pass has just written. On the
+            // JVM only, like the element-wise pass that wrote it.
             Value same = sameSlope(ins, out, body, Derivative.of(body, "a" + j), g);
             if (same == null) throw new IllegalStateException(label + ": no input's gradient to sum a broadcast input's from");
             ops.add(ColumnSum.of(g.of(same), dj, Size.of(0), span).jvmOnly());

@@ -25,7 +25,8 @@ public final class MatMul {
     /**
      * With {@code device}, the product and the input's gradient run as OpenCL kernels on a device: worth a
      * launch for products over every step of a sequence, not for a Dense layer's few rows. Either way the
-     * JVM splits them across its threads, by rows (a weight's gradient by columns).
+     * JVM splits them across its threads, by rows (a weight's gradient by column blocks, or by row blocks
+     * when the weight has fewer columns than rows).
      */
     public static Op of(Value x, Value w, Value y, Span span, boolean device) {
         // k in the middle loop and n innermost: independent output lanes HotSpot can vectorise.
