@@ -26,6 +26,7 @@ public final class Model {
 
     /** The model compiled into the jar on the class path. */
     public static Model load() {
+        seq.runtime.model.Gemm.startWarmUp();
         ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
             ? Thread.currentThread().getContextClassLoader() : Model.class.getClassLoader();
         try (InputStream in = loader.getResourceAsStream(ModelInfo.RESOURCE)) {

@@ -34,6 +34,7 @@ public final class TrainerMain implements Runnable {
         int relaunched = Relaunch.withVectorApi(TrainerMain.class, args);
         if (relaunched >= 0) System.exit(relaunched);
         Relaunch.endWithParent();
+        seq.runtime.model.Gemm.startWarmUp();
         System.exit(run(args));
     }
 

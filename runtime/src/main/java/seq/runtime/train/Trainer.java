@@ -217,6 +217,7 @@ public final class Trainer {
             out.println("resuming after epoch " + start + " from " + o.checkpoint());
         }
         announceDevice();
+        seq.runtime.model.Gemm.awaitWarmUp();
         int steps = (nTrain + batch - 1) / batch;
         Map<String, Double> last = Map.of();
         List<String> metrics = metrics();

@@ -59,6 +59,14 @@ class GemmTest {
         assertTrue(Gemm.VECTOR, "tests run with --add-modules jdk.incubator.vector (surefire's argLine)");
     }
 
+    /** Training waits for the Vector API's warm-up before its first step: afterwards the warm-up thread is gone. */
+    @Test
+    void awaitingTheWarmUpEndsIt() {
+        Gemm.startWarmUp();
+        Gemm.awaitWarmUp();
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("seq-vector-warm-up") && t.isAlive()));
+    }
+
     /** [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]], by hand; then += the same again. */
     @ParameterizedTest
     @MethodSource("impls")
