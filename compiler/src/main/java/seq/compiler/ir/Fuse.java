@@ -21,8 +21,7 @@ public final class Fuse {
         List<Op> out = new ArrayList<>(ops);
         for (boolean changed = true; changed; ) {
             changed = false;
-            Map<Value, Integer> uses = new HashMap<>();
-            for (Op op : out) for (Value v : op.inputs()) uses.merge(v, 1, Integer::sum);
+            Map<Value, Integer> uses = uses(out);
             for (int c = 0; c < out.size() && !changed; c++) {
                 if (!(out.get(c) instanceof Elementwise.Map consumer)) continue;
                 for (Value u : consumer.inputs()) {
@@ -44,7 +43,15 @@ public final class Fuse {
         return null;
     }
 
-    private static boolean aliased(Value v, List<Value> values) {
+    /** How many of {@code ops} read each value. */
+    static Map<Value, Integer> uses(List<Op> ops) {
+        Map<Value, Integer> uses = new HashMap<>();
+        for (Op op : ops) for (Value v : op.inputs()) uses.merge(v, 1, Integer::sum);
+        return uses;
+    }
+
+    /** Whether some value of {@code values} shares {@code v}'s buffer under another shape. */
+    static boolean aliased(Value v, List<Value> values) {
         return values.stream().anyMatch(x -> x.aliasOf() != null && x.aliasOf().storage().equals(v));
     }
 

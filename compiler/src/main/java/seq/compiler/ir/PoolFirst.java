@@ -1,7 +1,6 @@
 package seq.compiler.ir;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,7 @@ public final class PoolFirst {
         List<Op> out = new ArrayList<>(ops);
         for (int m = 0; m < out.size(); m++) {
             if (!(out.get(m) instanceof GlobalPool.Max max)) continue;
-            Map<Value, Integer> uses = uses(out);
+            Map<Value, Integer> uses = Fuse.uses(out);
             int a = producer(out, max.x());
             if (a >= 0 && out.get(a) instanceof Elementwise.Map act && act.inputs().size() == 1 && free(max.x(), keep, uses, values)
                 && Elementwise.exactNonDecreasing(act.body())) {
@@ -42,7 +41,7 @@ public final class PoolFirst {
                 out.set(a, GlobalPool.max(act.inputs().get(0), pre, max.argmax(), max.span()));
                 max = (GlobalPool.Max) out.get(a);
                 m = a;
-                uses = uses(out);
+                uses = Fuse.uses(out);
             }
             int c = producer(out, max.x());
             if (c >= 0 && out.get(c) instanceof Conv1d.Conv conv && free(max.x(), keep, uses, values)) {
@@ -54,12 +53,6 @@ public final class PoolFirst {
         return out;
     }
 
-    private static Map<Value, Integer> uses(List<Op> ops) {
-        Map<Value, Integer> uses = new HashMap<>();
-        for (Op op : ops) for (Value v : op.inputs()) uses.merge(v, 1, Integer::sum);
-        return uses;
-    }
-
     private static int producer(List<Op> ops, Value v) {
         for (int k = 0; k < ops.size(); k++) if (ops.get(k).outputs().contains(v)) return k;
         return -1;
@@ -67,7 +60,6 @@ public final class PoolFirst {
 
     /** Whether only one op reads {@code v}, which is not kept and whose buffer no other value shares. */
     private static boolean free(Value v, Set<Value> keep, Map<Value, Integer> uses, Graph.Builder values) {
-        return !keep.contains(v) && uses.getOrDefault(v, 0) == 1 && v.aliasOf() == null
-            && values.values().stream().noneMatch(x -> x.aliasOf() != null && x.aliasOf().storage().equals(v));
+        return !keep.contains(v) && uses.getOrDefault(v, 0) == 1 && v.aliasOf() == null && !Fuse.aliased(v, values.values());
     }
 }

@@ -46,7 +46,7 @@ public final class Gemm {
      * step: a step run meanwhile ran the kernels uncompiled, allocating an object per vector operation, and
      * HotSpot then compiled some of them from that run's profile, which still allocated for epochs. The
      * large benchmark model took 4.6 s for its first epoch and allocated 3–5 MB in the next two without
-     * waiting; 2.1 s and 24 KB after the wait.
+     * waiting; 1.9–2.1 s and 24 KB after the wait.
      */
     public static void awaitWarmUp() {
         if (WARM_UP == null) return;
