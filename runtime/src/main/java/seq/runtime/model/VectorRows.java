@@ -67,7 +67,8 @@ final class VectorRows {
     /** Sigmoid in place over whole vectors from {@code from} until {@code to} or just past it. */
     private static void sigmoid(float[] buf, int from, int to) {
         for (int i = from; i < to; i += L) {
-            FloatVector c = FloatVector.fromArray(S, buf, i).neg().max(-87.33f).min(88.37f);
+            FloatVector x = FloatVector.fromArray(S, buf, i);
+            FloatVector c = x.neg().max(-86.5f).min(86.5f);
             FloatVector shifted = c.mul(1.44269504088896341f).add(ROUND);
             IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS);
             FloatVector m = shifted.sub(ROUND);
@@ -76,7 +77,7 @@ final class VectorRows {
             p = p.mul(r).add(8.3334519073e-3f).mul(r).add(4.1665795894e-2f).mul(r).add(1.6666665459e-1f).mul(r).add(5.0000001201e-1f);
             FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
             FloatVector e = p.mul(r.mul(r)).add(r).add(1f).mul(scale);
-            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(buf, i);
+            FloatVector.broadcast(S, 1f).div(e.add(1f)).blend(0f, x.compare(VectorOperators.LT, -86.5f)).intoArray(buf, i);
         }
     }
 
@@ -85,7 +86,7 @@ final class VectorRows {
         for (int i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromArray(S, buf, i);
             FloatVector abs = x.abs();
-            FloatVector c = abs.mul(-2f).max(-87.33f).min(88.37f);
+            FloatVector c = abs.mul(-2f).max(-86.5f).min(88.37f);
             FloatVector shifted = c.mul(1.44269504088896341f).add(ROUND);
             IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS);
             FloatVector m = shifted.sub(ROUND);

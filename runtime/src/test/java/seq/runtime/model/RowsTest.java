@@ -20,6 +20,9 @@ class RowsTest {
             for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextGaussian() * (i % 3 == 0 ? 0.1 : 6));
             a[3] = -100f;
             a[4] = 100f;
+            // Around the clamps that keep the results normal numbers, and past them.
+            float[] edges = {-86.6f, -86.5f, -86.4f, 43.3f, -88.5f, 1000f, -1000f, Float.NaN};
+            for (int e = 0; e < edges.length && 5 + e < a.length; e++) a[5 + e] = edges[e];
             float[] s = a.clone(), t = a.clone();
             VectorRows.sigmoid(s, 3, n, count, stride);
             VectorRows.tanh(t, 3, n, count, stride);
