@@ -3,7 +3,10 @@ same loss, Adam(learning_rate=0.001), same batch size, batches taken in order, f
 
 usage: torch_models.py NAME X.npy Y.npy EPOCHS BATCH THREADS
 prints: epoch K SECONDS LOSS   (one line per epoch; the first epoch includes PyTorch's warm-up)
+With SEQ_BENCH_LOCKSTEP=1 in the environment, each epoch waits for a line on standard input before it
+starts (bench/lockstep.py takes turns between this and the Seq trainer, an epoch each).
 """
+import os
 import sys
 import time
 
@@ -97,7 +100,10 @@ def main():
     loss_fn = loss_kind()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
     n = x.shape[0]
+    lockstep = os.environ.get("SEQ_BENCH_LOCKSTEP") == "1"
     for epoch in range(1, epochs + 1):
+        if lockstep and not sys.stdin.readline():
+            sys.exit(f"lockstep: standard input ended before epoch {epoch}")
         began = time.perf_counter()
         total = 0.0
         for start in range(0, n, batch):
