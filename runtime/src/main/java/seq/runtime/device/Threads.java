@@ -15,7 +15,10 @@ import seq.runtime.model.Net32;
  * through a box the worker watches: it spins for {@link #SPIN_NS} after each range before it parks, since a
  * pass's ops follow each other within microseconds while waking a parked thread takes 10–20 µs here
  * (reference model 1, whose ops are that small, trained 18% faster than with a thread pool's hand-off).
- * One caller at a time: a training session's passes run one after another.
+ * A range its worker has not started by the time the caller finished its own, the caller runs itself: a
+ * worker that is still waking up, or whose processor the machine gave to something else for a while,
+ * then costs nothing, where the caller used to wait for it. Which thread runs a range does not change
+ * what it computes. One caller at a time: a training session's passes run one after another.
  */
 final class Threads implements Executor {
     private final Net32 net;
@@ -29,10 +32,15 @@ final class Threads implements Executor {
 
     /** With workers that end after {@code idleNanos} without work. */
     Threads(Net32 net, int threads, long idleNanos) {
+        this(net, threads, idleNanos, true);
+    }
+
+    /** With workers whose threads start only if {@code startWorkers} (else the caller runs every range, as it does for a worker that never gets a processor). */
+    Threads(Net32 net, int threads, long idleNanos, boolean startWorkers) {
         this.net = net;
         this.threads = Math.max(1, threads);
         this.workers = new Worker[this.threads - 1];
-        for (int i = 0; i < workers.length; i++) workers[i] = new Worker(idleNanos);
+        for (int i = 0; i < workers.length; i++) workers[i] = new Worker(idleNanos, startWorkers);
     }
 
     /** Threads for the JVM: the system property {@code seq.threads}, else one per available processor. */
@@ -106,9 +114,11 @@ final class Threads implements Executor {
             failure = e;
         }
         // Every range posted finishes before this returns or throws: none may still write the workspace after.
+        // One its worker has not started yet runs here.
         boolean interrupted = false;
         for (int p = 0; p < posted; p++) {
             Task t = tasks[p];
+            t.claimAndRun();
             long start = System.nanoTime();
             while (!t.done) {
                 if (System.nanoTime() - start < SPIN_NS) {
@@ -138,10 +148,14 @@ final class Threads implements Executor {
     /** A worker with no work for this long ends (and is started again when work comes). */
     private static final long IDLE_NS = 10_000_000_000L;
 
-    /** One range to run on a worker; {@code done} is set after it ran, {@code failure} before that. */
+    /**
+     * One range to run, by its worker or, if the caller claims it first, by the caller; {@code done} is set
+     * after it ran, {@code failure} before that.
+     */
     private static final class Task {
         final Part part;
         final int lo, hi;
+        private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         volatile boolean done;
         /** The caller, once it parks to wait for this. */
         volatile Thread waiter;
@@ -153,7 +167,16 @@ final class Threads implements Executor {
             this.hi = hi;
         }
 
-        void run() {
+        boolean claimed() {
+            return claimed.get();
+        }
+
+        /** Runs the range here unless another thread claimed it first. */
+        void claimAndRun() {
+            if (claimed.compareAndSet(false, true)) run();
+        }
+
+        private void run() {
             try {
                 part.run(lo, hi);
             } catch (Throwable e) {
@@ -176,22 +199,26 @@ final class Threads implements Executor {
         private static final Object EXITED = new Object();
         private final AtomicReference<Object> box = new AtomicReference<>(EXITED);
         private final long idleNanos;
+        private final boolean start;
         private volatile Thread thread;
 
-        Worker(long idleNanos) {
+        Worker(long idleNanos, boolean start) {
             this.idleNanos = idleNanos;
+            this.start = start;
         }
 
         void post(Task task) {
             while (true) {
                 Object b = box.get();
-                if (b == null) {
-                    if (box.compareAndSet(null, task)) {
+                // A task still in the box that the caller claimed (ran itself) is replaced.
+                if (b == null || b instanceof Task old && old.claimed()) {
+                    if (box.compareAndSet(b, task)) {
                         LockSupport.unpark(thread);
                         return;
                     }
                 } else if (b == EXITED) {
                     if (box.compareAndSet(EXITED, task)) {
+                        if (!start) return;
                         try {
                             Thread t = new Thread(this, "seq-jvm");
                             t.setDaemon(true);
@@ -215,8 +242,9 @@ final class Threads implements Executor {
             while (true) {
                 Object b = box.get();
                 if (b instanceof Task task) {
-                    box.set(null);
-                    task.run();
+                    // A compare-and-set, not a set: the caller may have claimed this task and posted the next.
+                    if (!box.compareAndSet(task, null)) continue;
+                    task.claimAndRun();
                     idleSince = System.nanoTime();
                     continue;
                 }

@@ -80,6 +80,21 @@ class ThreadsTest {
     }
 
     /**
+     * A range whose worker has not started it by the time the caller finished its own runs on the caller:
+     * with workers that never get a processor, every range still runs once, all of them on the caller.
+     */
+    @Test
+    void theCallerRunsTheRangesOfWorkersThatDoNotStart() {
+        Fake net = new Fake(7, 1, 2, 300, 3);
+        Threads threads = new Threads(net, 3, 10_000_000_000L, false);
+        for (int n = 1; n <= 20; n++) {
+            pass(threads);
+            for (int k = 0; k < net.items.length; k++) net.assertRuns(k, n);
+        }
+        assertEquals(Set.of(Thread.currentThread()), net.threads);
+    }
+
+    /**
      * A failing range's exception, or error, reaches the caller only after every other range has finished
      * (here a slow one after it); the next pass works.
      */
@@ -123,6 +138,8 @@ class ThreadsTest {
     @Test
     void anIdleWorkerEndsAndIsReplaced() throws InterruptedException {
         Fake net = new Fake(4);
+        // The caller's own range is slow (30 ms), so that the worker starts its range before the caller could take it.
+        net.slowFrom = 0;
         Threads threads = new Threads(net, 2, 20_000_000L);
         pass(threads);
         Set<Thread> first = Set.copyOf(net.threads);
