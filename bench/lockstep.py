@@ -5,9 +5,11 @@ ratio of two separate runs worth little. Epoch k of every process runs before ep
 order that rotates by one each epoch; while one process trains, the others wait for their turn.
 
 usage: lockstep.py EPOCHS SPEC
-SPEC: a file of lines "OUT<TAB>ERR<TAB>TIME<TAB>COMMAND ARGS..." (COMMAND split as a shell would):
+SPEC: a file of lines "OUT<TAB>ERR<TAB>TIME<TAB>WARM<TAB>COMMAND ARGS..." (COMMAND split as a shell would):
 each process runs under /usr/bin/time -f "%M %e" -o TIME with SEQ_BENCH_LOCKSTEP=1, stdout copied to OUT,
-stderr to ERR. Each must print a line starting with "epoch " when an epoch ends, wait for a line on its
+stderr to ERR. A process first trains WARM epochs on its own, one process after another (the JIT's
+warm-up: HotSpot goes on compiling for seconds, on the processors the trainer's threads need), then
+EPOCHS epochs in turns. Each must print a line starting with "epoch " when an epoch ends, wait for a line on its
 standard input before each epoch starts (SeqBench.java and torch_models.py do), and may print
 "unavailable ..." and exit instead. Exits 1 if any process fails.
 """
@@ -15,6 +17,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 
 
 def main():
@@ -25,10 +28,14 @@ def main():
         for line in f:
             if not line.strip():
                 continue
-            out, err, timing, command = line.rstrip("\n").split("\t")
+            out, err, timing, warm, command = line.rstrip("\n").split("\t")
             proc = subprocess.Popen(["/usr/bin/time", "-f", "%M %e", "-o", timing] + shlex.split(command),
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(err, "w"), text=True, env=env)
-            runs.append({"proc": proc, "out": open(out, "w"), "live": True})
+            runs.append({"proc": proc, "out": open(out, "w"), "live": True, "warm": int(warm)})
+    for run in runs:
+        for _ in range(run["warm"]):
+            if run["live"]:
+                turn(run)
     for epoch in range(epochs):
         order = runs[epoch % len(runs):] + runs[:epoch % len(runs)]
         for run in order:
@@ -46,9 +53,16 @@ def main():
     sys.exit(1 if failed else 0)
 
 
+# Seconds between one process's epoch and the next one's: PyTorch's OpenMP and OpenBLAS threads spin for
+# a while after their work before they sleep, and the Seq trainer's epochs that came right after them ran
+# up to 2x slower (model 4: 0.095-0.136 s against 0.060-0.065 s, about half its epochs).
+GAP = 0.2
+
+
 def turn(run):
     """Lets one process train one epoch: a line on its stdin, then its output up to its epoch line."""
     proc = run["proc"]
+    time.sleep(GAP)
     try:
         proc.stdin.write("go\n")
         proc.stdin.flush()

@@ -87,7 +87,7 @@ def main():
     rows = []
     gaps = []
     for spec in read(out / "models.txt").splitlines():
-        name, n, batch, ep, torch_ep, _ = spec.split()
+        name, n, batch, ep, torch_ep, _, warm = spec.split()
         n, batch = int(n), int(batch)
         steps = math.ceil(n / batch)
         text = read(out / f"flops_{name}.txt")
@@ -110,6 +110,8 @@ def main():
                 rows.append([label, device, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", text.split(" ", 1)[-1][:60]])
                 continue
             ours = epochs(out / f"seq_{tag}{name}.out")
+            if device == "jvm":
+                ours = ours[int(warm):]  # the epochs taken in turns with PyTorch, after the warm-up ones
             rate = n / statistics.median(e[0] for e in steady(ours))
             rates[device] = rate
             if device == "jvm":
@@ -154,9 +156,11 @@ def main():
             lines.append(f"| large | ≥ {100 * PEAK_TARGET:.0f}% of peak | {fmt(100 * share, 2)}% ({device}) | | {short} | | |")
     lines.append("")
     epochs_text = ", ".join(f"{spec.split()[0]} {spec.split()[3]}" for spec in read(out / "models.txt").splitlines())
-    turns_text = ", ".join(f"{line.split()[0]} {line.split()[3]}" for line in read(out / "turns.txt").splitlines())
-    lines.append(f"samples/s: samples per epoch over the median epoch time, the first epoch (JIT, PyTorch's warm-up) left out. "
-                 f"The Seq trainer on the JVM and PyTorch with 1 and 2 threads took turns, an epoch each (`bench/lockstep.py`; "
+    turns_text = ", ".join(f"{line.split()[0]} {line.split()[3]} after {line.split()[4]} warm-up epochs of ours"
+                           for line in read(out / "turns.txt").splitlines())
+    lines.append(f"samples/s: samples per epoch over the median epoch time, the first epoch (PyTorch's warm-up) left out. "
+                 f"The Seq trainer on the JVM first trained alone for its warm-up epochs (HotSpot compiles for about five "
+                 f"seconds; see bench/run), then it and PyTorch with 1 and 2 threads took turns, an epoch each (`bench/lockstep.py`; "
                  f"epochs: {turns_text}), and ours ÷ PyTorch on the JVM is the median over epochs of PyTorch's epoch time over ours "
                  f"(PyTorch with its faster thread count). OpenCL ran on its own afterwards ({epochs_text} epochs), "
                  f"its ratio against PyTorch's median. "
