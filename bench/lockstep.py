@@ -8,8 +8,8 @@ usage: lockstep.py EPOCHS SPEC
 SPEC: a file of lines "OUT<TAB>ERR<TAB>TIME<TAB>WARM<TAB>COMMAND ARGS..." (COMMAND split as a shell would):
 each process runs under /usr/bin/time -f "%M %e" -o TIME with SEQ_BENCH_LOCKSTEP=1, stdout copied to OUT,
 stderr to ERR. A process first trains WARM epochs on its own, one process after another (the JIT's
-warm-up: HotSpot goes on compiling for seconds, on the processors the trainer's threads need), then
-EPOCHS epochs in turns. Each must print a line starting with "epoch " when an epoch ends, wait for a line on its
+warm-up: HotSpot goes on compiling for seconds, on the processors the trainer's threads need), without
+the gap between them, then EPOCHS epochs in turns. Each must print a line starting with "epoch " when an epoch ends, wait for a line on its
 standard input before each epoch starts (SeqBench.java and torch_models.py do), and may print
 "unavailable ..." and exit instead. Exits 1 if any process fails.
 """
@@ -33,9 +33,9 @@ def main():
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(err, "w"), text=True, env=env)
             runs.append({"proc": proc, "out": open(out, "w"), "live": True, "warm": int(warm)})
     for run in runs:
-        for _ in range(run["warm"]):
+        for k in range(run["warm"]):
             if run["live"]:
-                turn(run)
+                turn(run, gap=k == 0)
     for epoch in range(epochs):
         order = runs[epoch % len(runs):] + runs[:epoch % len(runs)]
         for run in order:
@@ -44,9 +44,12 @@ def main():
     failed = False
     for run in runs:
         proc = run["proc"]
-        if run["live"]:
+        try:
             proc.stdin.close()
-            run["out"].write(proc.stdout.read())
+        except BrokenPipeError:
+            pass
+        # Whatever it printed after its last epoch, or before it ended early ("unavailable ...").
+        run["out"].write(proc.stdout.read())
         run["out"].close()
         if proc.wait() != 0:
             failed = True
@@ -59,10 +62,11 @@ def main():
 GAP = 0.2
 
 
-def turn(run):
+def turn(run, gap=True):
     """Lets one process train one epoch: a line on its stdin, then its output up to its epoch line."""
     proc = run["proc"]
-    time.sleep(GAP)
+    if gap:
+        time.sleep(GAP)
     try:
         proc.stdin.write("go\n")
         proc.stdin.flush()

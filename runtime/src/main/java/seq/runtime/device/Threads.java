@@ -114,11 +114,11 @@ final class Threads implements Executor {
             failure = e;
         }
         // Every range posted finishes before this returns or throws: none may still write the workspace after.
-        // One its worker has not started yet runs here.
+        // Those their workers have not started yet run here, first; then the caller waits for the others.
+        for (int p = 0; p < posted; p++) tasks[p].claimAndRun();
         boolean interrupted = false;
         for (int p = 0; p < posted; p++) {
             Task t = tasks[p];
-            t.claimAndRun();
             long start = System.nanoTime();
             while (!t.done) {
                 if (System.nanoTime() - start < SPIN_NS) {
@@ -192,8 +192,9 @@ final class Threads implements Executor {
     /**
      * A thread that runs one posted range at a time. Its box holds the posted task, null while the thread
      * waits for one, or {@link #EXITED} when no thread is running (at first, and after it has been idle for
-     * {@link #IDLE_NS}); only the poster moves null or EXITED to a task, and only the thread moves a task to
-     * null (before running it) or null to EXITED, so a post never meets a thread that is leaving.
+     * {@link #IDLE_NS}). Only the poster moves null, EXITED or a task the caller claimed (ran itself) to a
+     * new task; only the thread moves a task to null (before it claims it, which fails if the caller claimed
+     * it first) or null to EXITED; so a post never meets a thread that is leaving.
      */
     private static final class Worker implements Runnable {
         private static final Object EXITED = new Object();

@@ -24,6 +24,16 @@ class ThreadsTest {
         final Set<Thread> threads = ConcurrentHashMap.newKeySet();
         volatile int slowFrom = -1, failing = -1, failFrom = -1;
         volatile Throwable failure;
+        /**
+         * The thread that runs the passes; with {@code others} above 0, its range of op {@code waitOp} first
+         * waits (up to 5 s) until that many other threads have entered a range of that op ({@code entered},
+         * which a test clears before each pass).
+         */
+        volatile Thread caller;
+        volatile int others, waitOp;
+        final java.util.Map<Integer, AtomicInteger> entered = new ConcurrentHashMap<>();
+        /** Which thread ran the range of op k starting at lo: key k·1000 + lo. */
+        final java.util.Map<Integer, Thread> ranBy = new ConcurrentHashMap<>();
 
         Fake(int... items) {
             this.items = items;
@@ -38,6 +48,15 @@ class ThreadsTest {
         @Override public int forwardItems(int[] dims, int k) { return items[k]; }
         @Override public void forwardRange(float[][] b, int[] dims, int k, int lo, int hi) {
             threads.add(Thread.currentThread());
+            ranBy.put(k * 1000 + lo, Thread.currentThread());
+            AtomicInteger in = entered.computeIfAbsent(k, key -> new AtomicInteger());
+            if (Thread.currentThread() != caller) {
+                in.incrementAndGet();
+            } else if (lo == 0 && others > 0 && k == waitOp) {
+                // So that every worker starts its range before the caller could take it over.
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (in.get() < others && System.nanoTime() < deadline) Thread.onSpinWait();
+            }
             // Uneven work, so that the ranges finish in every order.
             long until = System.nanoTime() + (lo == slowFrom ? 30_000_000L : 20_000L * ((lo * 7 + k) % 5));
             while (System.nanoTime() < until) Thread.onSpinWait();
@@ -71,8 +90,13 @@ class ThreadsTest {
     @Test
     void everyIterationRunsOnceOnSeveralThreads() {
         Fake net = new Fake(7, 1, 2, 300, 3);
+        // In op 3 the caller waits until both workers have started, so that each runs a range there.
+        net.caller = Thread.currentThread();
+        net.others = 2;
+        net.waitOp = 3;
         Threads threads = new Threads(net, 3);
         for (int n = 1; n <= 200; n++) {
+            net.entered.clear();
             pass(threads);
             for (int k = 0; k < net.items.length; k++) net.assertRuns(k, n);
         }
@@ -106,9 +130,13 @@ class ThreadsTest {
             net.failFrom = 3;
             net.slowFrom = 6;
             net.failure = failure;
+            net.caller = Thread.currentThread();
+            net.others = 2;
             Threads threads = new Threads(net, 3);
             Throwable thrown = assertThrows(Throwable.class, () -> pass(threads));
             assertSame(failure, thrown);
+            // The failing range and the slow one ran on workers: the failure crossed threads.
+            assertTrue(net.ranBy.get(3) != Thread.currentThread() && net.ranBy.get(6) != Thread.currentThread());
             net.assertRuns(0, 1);
             net.assertRuns(1, 0);
             net.failing = -1;
@@ -123,6 +151,8 @@ class ThreadsTest {
     void anInterruptedCallerWaitsForItsWorkersAndStaysInterrupted() {
         Fake net = new Fake(10);
         net.slowFrom = 5;
+        net.caller = Thread.currentThread();
+        net.others = 1;
         Threads threads = new Threads(net, 2);
         Thread.currentThread().interrupt();
         try {
@@ -132,14 +162,16 @@ class ThreadsTest {
             Thread.interrupted();
         }
         net.assertRuns(0, 1);
+        assertTrue(net.ranBy.get(5) != Thread.currentThread(), "the slow range ran on the worker, which the caller waited for");
     }
 
     /** A worker idle for longer than its limit ends, and a new one takes the next range. */
     @Test
     void anIdleWorkerEndsAndIsReplaced() throws InterruptedException {
         Fake net = new Fake(4);
-        // The caller's own range is slow (30 ms), so that the worker starts its range before the caller could take it.
-        net.slowFrom = 0;
+        // The caller's own range waits until the worker has started its range, so that the caller cannot take it.
+        net.caller = Thread.currentThread();
+        net.others = 1;
         Threads threads = new Threads(net, 2, 20_000_000L);
         pass(threads);
         Set<Thread> first = Set.copyOf(net.threads);
@@ -147,6 +179,7 @@ class ThreadsTest {
         Thread worker = first.stream().filter(t -> t != Thread.currentThread()).findFirst().orElseThrow();
         worker.join(5_000);
         assertTrue(!worker.isAlive(), "the idle worker ended");
+        net.entered.clear();
         pass(threads);
         net.assertRuns(0, 2);
         assertEquals(3, net.threads.size(), "a new worker thread took the second pass's range");

@@ -21,7 +21,8 @@ class RowsTest {
             a[3] = -100f;
             a[4] = 100f;
             // Around the clamps that keep the results normal numbers, and past them.
-            float[] edges = {-86.6f, -86.5f, -86.4f, 43.3f, -88.5f, 1000f, -1000f, Float.NaN};
+            float[] edges = {-86.6f, -86.5f, -86.4f, 86.5f, 43.3f, -88.5f, 1000f, -1000f, Float.NaN, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, -0f};
             for (int e = 0; e < edges.length && 5 + e < a.length; e++) a[5 + e] = edges[e];
             float[] s = a.clone(), t = a.clone();
             VectorRows.sigmoid(s, 3, n, count, stride);
@@ -30,8 +31,8 @@ class RowsTest {
                 int k = stride == 0 ? 0 : (i - 3) / stride;
                 boolean inside = i >= 3 && k < count && i - 3 - k * stride < n;
                 String at = "n = " + n + ", count = " + count + ", at " + i;
-                assertEquals(inside ? FastMath.sigmoid(a[i]) : a[i], s[i], 0f, "sigmoid, " + at);
-                assertEquals(inside ? FastMath.tanh(a[i]) : a[i], t[i], 0f, "tanh, " + at);
+                assertEquals(Float.floatToRawIntBits(inside ? FastMath.sigmoid(a[i]) : a[i]), Float.floatToRawIntBits(s[i]), "sigmoid, " + at);
+                assertEquals(Float.floatToRawIntBits(inside ? FastMath.tanh(a[i]) : a[i]), Float.floatToRawIntBits(t[i]), "tanh, " + at);
             }
         }
     }
