@@ -86,7 +86,9 @@ public final class Gemm {
             VectorRows.sigmoid(c, 0, 48, 3, 50);
             VectorRows.tanh(c, 0, 40, 2, 48);
             VectorRows.tanh(c, 0, 12, 4, 40);
+            // Column sums in blocks of four vectors (66 columns) and one vector at a time (50), each with a scalar tail.
             VectorRows.columnSum(a, 16, 66, 0, 66, c, 0);
+            VectorRows.columnSum(a, 16, 50, 0, 50, c, 0);
             VectorRows.columnMax(a, 0, 16, 66, c, b, 0);
         }
     }
