@@ -81,26 +81,17 @@ final class VectorRows {
         }
     }
 
-    /** Tanh in place over whole vectors from {@code from} until {@code to} or just past it. */
+    /** Tanh in place over whole vectors from {@code from} until {@code to} or just past it: {@link FastMath#tanh}'s operations. */
     private static void tanh(float[] buf, int from, int to) {
         for (int i = from; i < to; i += L) {
-            FloatVector x = FloatVector.fromArray(S, buf, i);
-            FloatVector abs = x.abs();
-            FloatVector c = abs.mul(-2f).max(-86.5f).min(88.37f);
-            FloatVector shifted = c.mul(1.44269504088896341f).add(ROUND);
-            IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS);
-            FloatVector m = shifted.sub(ROUND);
-            FloatVector r = c.sub(m.mul(0.693359375f)).sub(m.mul(-2.12194440e-4f));
-            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f).mul(r).add(1.3981999507e-3f);
-            p = p.mul(r).add(8.3334519073e-3f).mul(r).add(4.1665795894e-2f).mul(r).add(1.6666665459e-1f).mul(r).add(5.0000001201e-1f);
-            FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-            FloatVector e = p.mul(r.mul(r)).add(r).add(1f).mul(scale);
-            FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
-            FloatVector x2 = x.mul(x);
-            FloatVector q = FloatVector.broadcast(S, -1382f / 155925f).mul(x2).add(62f / 2835f);
-            q = q.mul(x2).sub(17f / 315f).mul(x2).add(2f / 15f).mul(x2).sub(1f / 3f);
-            FloatVector small = x.add(x.mul(x2).mul(q));
-            t.blend(t.neg(), x.compare(VectorOperators.LT, 0f)).blend(small, abs.compare(VectorOperators.LT, 0.2f)).intoArray(buf, i);
+            FloatVector c = FloatVector.fromArray(S, buf, i).max(-FastMath.TANH_CLAMP).min(FastMath.TANH_CLAMP);
+            FloatVector s = c.mul(c);
+            FloatVector p = FloatVector.broadcast(S, FastMath.P5).fma(s, FloatVector.broadcast(S, FastMath.P4))
+                .fma(s, FloatVector.broadcast(S, FastMath.P3)).fma(s, FloatVector.broadcast(S, FastMath.P2))
+                .fma(s, FloatVector.broadcast(S, FastMath.P1)).fma(s, FloatVector.broadcast(S, FastMath.P0));
+            FloatVector q = FloatVector.broadcast(S, FastMath.Q3).fma(s, FloatVector.broadcast(S, FastMath.Q2))
+                .fma(s, FloatVector.broadcast(S, FastMath.Q1)).fma(s, FloatVector.broadcast(S, FastMath.Q0));
+            c.mul(p).div(q).intoArray(buf, i);
         }
     }
 
