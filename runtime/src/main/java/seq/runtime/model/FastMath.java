@@ -35,17 +35,14 @@ public final class FastMath {
     public static float exp(float x) {
         float c = Math.min(88.37f, Math.max(-86.5f, x));
         // n = c·log2(e) rounded to nearest: adding 1.5·2^23 leaves the integer in the low mantissa bits.
-        float shifted = c * LOG2E + ROUND;
+        // Fused multiply-adds throughout (VectorRows's sigmoid takes the same ones, for the same bits).
+        float shifted = Math.fma(c, LOG2E, ROUND);
         int k = Float.floatToRawIntBits(shifted) - ROUND_BITS;
         float n = shifted - ROUND;
-        float r = c - n * LN2_HI - n * LN2_LO;
-        float p = 1.9875691500e-4f;
-        p = p * r + 1.3981999507e-3f;
-        p = p * r + 8.3334519073e-3f;
-        p = p * r + 4.1665795894e-2f;
-        p = p * r + 1.6666665459e-1f;
-        p = p * r + 5.0000001201e-1f;
-        float e = p * (r * r) + r + 1f;
+        float r = Math.fma(-n, LN2_LO, Math.fma(-n, LN2_HI, c));
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(1.9875691500e-4f, r, 1.3981999507e-3f), r, 8.3334519073e-3f), r,
+            4.1665795894e-2f), r, 1.6666665459e-1f), r, 5.0000001201e-1f);
+        float e = Math.fma(p, r * r, r) + 1f;
         return e * Float.intBitsToFloat((k + 127) << 23);
     }
 

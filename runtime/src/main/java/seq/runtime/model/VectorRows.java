@@ -69,14 +69,15 @@ final class VectorRows {
         for (int i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromArray(S, buf, i);
             FloatVector c = x.neg().max(-86.5f).min(86.5f);
-            FloatVector shifted = c.mul(1.44269504088896341f).add(ROUND);
+            FloatVector shifted = c.fma(1.44269504088896341f, ROUND);
             IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS);
-            FloatVector m = shifted.sub(ROUND);
-            FloatVector r = c.sub(m.mul(0.693359375f)).sub(m.mul(-2.12194440e-4f));
-            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f).mul(r).add(1.3981999507e-3f);
-            p = p.mul(r).add(8.3334519073e-3f).mul(r).add(4.1665795894e-2f).mul(r).add(1.6666665459e-1f).mul(r).add(5.0000001201e-1f);
+            FloatVector m = shifted.sub(ROUND).neg();
+            FloatVector r = m.fma(FloatVector.broadcast(S, -2.12194440e-4f), m.fma(FloatVector.broadcast(S, 0.693359375f), c));
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f).fma(r, FloatVector.broadcast(S, 1.3981999507e-3f))
+                .fma(r, FloatVector.broadcast(S, 8.3334519073e-3f)).fma(r, FloatVector.broadcast(S, 4.1665795894e-2f))
+                .fma(r, FloatVector.broadcast(S, 1.6666665459e-1f)).fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
             FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
-            FloatVector e = p.mul(r.mul(r)).add(r).add(1f).mul(scale);
+            FloatVector e = p.fma(r.mul(r), r).add(1f).mul(scale);
             FloatVector.broadcast(S, 1f).div(e.add(1f)).blend(0f, x.compare(VectorOperators.LT, -86.5f)).intoArray(buf, i);
         }
     }
