@@ -9,9 +9,9 @@ SPEC: a file of lines "OUT<TAB>ERR<TAB>TIME<TAB>WARM<TAB>COMMAND ARGS..." (COMMA
 each process runs under /usr/bin/time -f "%M %e" -o TIME with SEQ_BENCH_LOCKSTEP=1, stdout copied to OUT,
 stderr to ERR. A process first trains WARM epochs on its own, one process after another (the JIT's
 warm-up: HotSpot goes on compiling for seconds, on the processors the trainer's threads need), without
-the gap between them, then EPOCHS epochs in turns. Each must print a line starting with "epoch " when an epoch ends, wait for a line on its
-standard input before each epoch starts (SeqBench.java and torch_models.py do), and may print
-"unavailable ..." and exit instead. Exits 1 if any process fails.
+the gap between them, then EPOCHS epochs in turns. Each must print a line starting with "epoch " when an
+epoch ends, wait for a line on its standard input before each epoch starts (SeqBench.java and
+torch_models.py do), and may print "unavailable ..." and exit instead. Exits 1 if any process fails.
 """
 import os
 import shlex

@@ -100,9 +100,10 @@ def main():
         torch_rate, torch_rss = torch[best]
         title = f"{TITLES[name]}; {n:,} samples, batch {batch}; {fmt(flops / 1e6)} MFLOP/sample"
         pct = lambda g: f"{fmt(100 * g / peak_gflops, 2)}%" if peak_gflops else "–"
+        theirs = epochs(out / f"torch_{name}_t{best}.out")  # PyTorch's epochs, its faster thread count
         rates = {}
         spread = {}
-        cold = {}
+        cold = None
         for device in ("jvm", "opencl"):
             tag = "" if device == "jvm" else f"{device}_"
             text = read(out / f"seq_{tag}{name}.out")
@@ -114,16 +115,12 @@ def main():
             if device == "jvm":
                 # From a cold start: our first epochs, the warm-up ones included, against as many of PyTorch's
                 # (all of its epochs, the first included).
-                theirs = epochs(out / f"torch_{name}_t{best}.out")
-                cold[device] = sum(e[0] for e in theirs) / sum(e[0] for e in ours[:len(theirs)])
+                cold = sum(e[0] for e in theirs) / sum(e[0] for e in ours[:len(theirs)])
                 ours = ours[int(warm):]  # the epochs taken in turns with PyTorch, after the warm-up ones
             rate = n / statistics.median(e[0] for e in steady(ours))
             rates[device] = rate
-            if device == "jvm":
-                # Taken in turns with PyTorch: the ratio is the median of the epochs' own ratios.
-                spread[device] = paired(ours, epochs(out / f"torch_{name}_t{best}.out"))
-            else:
-                spread[device] = (rate / torch_rate, None, None)
+            # On the JVM, taken in turns with PyTorch: the median of the epochs' own ratios; OpenCL ran on its own.
+            spread[device] = paired(ours, theirs) if device == "jvm" else (rate / torch_rate, None, None)
             alloc = statistics.median(e[1] for e in steady(ours)) / steps
             gcs = sum(e[2] for e in steady(ours))
             gf = flops * rate / 1e9
@@ -139,7 +136,7 @@ def main():
         device = max(spread, key=lambda d: spread[d][0])
         ratio, low, high = spread[device]
         gf = flops * rates[device] / 1e9
-        gaps.append((name, ratio, low, high, gf, torch, best, device, cold.get("jvm"), len(epochs(out / f"torch_{name}_t{best}.out"))))
+        gaps.append((name, ratio, low, high, gf, torch, best, device, cold, len(theirs)))
 
     header = ["model", "device", "samples/s", "ours ÷ PyTorch", "GFLOP/s", "% of peak", "peak RSS", "first batch",
               "allocated per step (GCs), steady state", "OpenCL launches per step"]

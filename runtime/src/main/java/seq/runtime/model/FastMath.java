@@ -14,19 +14,25 @@ package seq.runtime.model;
  *
  * <p>None of them returns a subnormal number for an input of magnitude 1e-18 or more (tanh of a smaller x
  * is about x), nor makes one on the way (tanh's x² is subnormal below about 1e-19). The CPU takes a
- * microcode assist of about a hundred cycles for every instruction that produces or reads a subnormal (Java cannot set
- * flush-to-zero), and saturated gates used to make them at every step: an LSTM step whose pre-activations
- * were around ±100 took 198 ns a unit against 12 for ±1, and 40 with these clamps ({@code RowsTest} and
- * {@code FastMathTest} check the bits and the bounds; the times are from a one-off microbenchmark).
+ * microcode assist of about a hundred cycles for every instruction that produces or reads a subnormal
+ * (Java cannot set flush-to-zero), and saturated gates used to make them at every step: an LSTM step
+ * whose pre-activations were around ±100 took 198 ns a unit against 12 for ±1, and 40 with these clamps
+ * ({@code RowsTest} and {@code FastMathTest} check the bits and the bounds; the times are from a one-off
+ * microbenchmark).
  */
 public final class FastMath {
     private FastMath() {}
 
-    private static final float LOG2E = 1.44269504088896341f;
+    // exp's constants, package-private for VectorRows, whose sigmoid takes the same operations for the same bits.
+    static final float LOG2E = 1.44269504088896341f;
+    /** 1.5·2^23: added to a float of magnitude below 2^22, it leaves that float rounded to an integer in the low mantissa bits. */
+    static final float ROUND = 12582912f;
+    static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     /** ln 2 split in two (Cody and Waite): the high part has few bits, so n · LN2_HI is exact. */
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
-    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** e^r ≈ 1 + r + r²·P(r): P's coefficients, constant term first (the Cephes library's expf). */
+    static final float E0 = 5.0000001201e-1f, E1 = 1.6666665459e-1f, E2 = 4.1665795894e-2f, E3 = 8.3334519073e-3f,
+        E4 = 1.3981999507e-3f, E5 = 1.9875691500e-4f;
 
     /**
      * e^x: x = n·ln2 + r with |r| ≤ ln2/2, e^r from a degree-6 polynomial (the minimax coefficients of
@@ -40,8 +46,7 @@ public final class FastMath {
         int k = Float.floatToRawIntBits(shifted) - ROUND_BITS;
         float n = shifted - ROUND;
         float r = Math.fma(-n, LN2_LO, Math.fma(-n, LN2_HI, c));
-        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(1.9875691500e-4f, r, 1.3981999507e-3f), r, 8.3334519073e-3f), r,
-            4.1665795894e-2f), r, 1.6666665459e-1f), r, 5.0000001201e-1f);
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(E5, r, E4), r, E3), r, E2), r, E1), r, E0);
         float e = Math.fma(p, r * r, r) + 1f;
         return e * Float.intBitsToFloat((k + 127) << 23);
     }
@@ -66,8 +71,8 @@ public final class FastMath {
     /**
      * tanh x as x·P(x²)/Q(x²) with x clamped to [−8, 8]: a rational approximation of degrees 11 and 6,
      * fitted by {@code bench/fit_tanh.py} (weighted least squares on the relative error over [0, 8], the
-     * weights iterated towards its minimax; it prints these coefficients),
-     * evaluated by Horner's rule with fused multiply-adds. About 15 operations against about 50 for the
+     * weights iterated towards its minimax; it prints these coefficients), evaluated by Horner's rule with
+     * fused multiply-adds. About 15 operations against about 50 for the
      * exp-based form with a Taylor series near 0 that it replaces, and one division; the vector form
      * ({@code VectorRows}) made the LSTM cell about a quarter faster. Odd, so tanh(−0) = −0; beyond ±8 it
      * returns ±0.9999998 (tanh 8), not ±1.

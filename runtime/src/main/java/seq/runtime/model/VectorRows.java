@@ -16,8 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final float ROUND = 12582912f;
-    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
     /** Lane k's offset in z's, xw's and h's rows for {@link #lstmCell}'s gathers: k·zStride, k·xStride, k·hStride. */
     private static final ThreadLocal<int[][]> LANES = ThreadLocal.withInitial(() -> new int[3][L]);
@@ -64,18 +62,18 @@ final class VectorRows {
         scatter(buf, a, off, n, count, stride);
     }
 
-    /** Sigmoid in place over whole vectors from {@code from} until {@code to} or just past it. */
+    /** Sigmoid in place over whole vectors from {@code from} until {@code to} or just past it: {@link FastMath#sigmoid}'s operations. */
     private static void sigmoid(float[] buf, int from, int to) {
         for (int i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromArray(S, buf, i);
             FloatVector c = x.neg().max(-86.5f).min(86.5f);
-            FloatVector shifted = c.fma(1.44269504088896341f, ROUND);
-            IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(ROUND_BITS);
-            FloatVector m = shifted.sub(ROUND).neg();
-            FloatVector r = m.fma(FloatVector.broadcast(S, -2.12194440e-4f), m.fma(FloatVector.broadcast(S, 0.693359375f), c));
-            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f).fma(r, FloatVector.broadcast(S, 1.3981999507e-3f))
-                .fma(r, FloatVector.broadcast(S, 8.3334519073e-3f)).fma(r, FloatVector.broadcast(S, 4.1665795894e-2f))
-                .fma(r, FloatVector.broadcast(S, 1.6666665459e-1f)).fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector shifted = c.fma(FastMath.LOG2E, FastMath.ROUND);
+            IntVector k = ((IntVector) shifted.viewAsIntegralLanes()).sub(FastMath.ROUND_BITS);
+            FloatVector m = shifted.sub(FastMath.ROUND).neg();
+            FloatVector r = m.fma(FloatVector.broadcast(S, FastMath.LN2_LO), m.fma(FloatVector.broadcast(S, FastMath.LN2_HI), c));
+            FloatVector p = FloatVector.broadcast(S, FastMath.E5).fma(r, FloatVector.broadcast(S, FastMath.E4))
+                .fma(r, FloatVector.broadcast(S, FastMath.E3)).fma(r, FloatVector.broadcast(S, FastMath.E2))
+                .fma(r, FloatVector.broadcast(S, FastMath.E1)).fma(r, FloatVector.broadcast(S, FastMath.E0));
             FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
             FloatVector e = p.fma(r.mul(r), r).add(1f).mul(scale);
             FloatVector.broadcast(S, 1f).div(e.add(1f)).blend(0f, x.compare(VectorOperators.LT, -86.5f)).intoArray(buf, i);
