@@ -56,6 +56,10 @@ public final class Reverse {
                 return made;
             }
 
+            @Override public Value scratch(String name, List<seq.compiler.types.Size> shape) {
+                return values.value(name, shape, Value.Role.SAVED);
+            }
+
             @Override public boolean soleUse(Value v) {
                 if (v.equals(graph.loss())) return false;
                 int readers = 0;

@@ -9,4 +9,10 @@ public interface Grads {
      * op's rule has added into it, holds that op's contribution and nothing else: a rule may then build on it.
      */
     boolean soleUse(Value v);
+
+    /**
+     * A new buffer for partial results that one backward op writes whole and the next reads (a gradient's
+     * partial sums): never zeroed, and not a gradient of anything.
+     */
+    Value scratch(String name, java.util.List<seq.compiler.types.Size> shape);
 }

@@ -112,11 +112,35 @@ class GradientCheckTest {
         return cases.stream();
     }
 
+    /**
+     * The kernels' gradients of recurrences sum over samples in eight fixed segments ({@code PartialSums}): a
+     * batch of one leaves seven empty, nine gives one segment two samples, twenty gives segments of two and three.
+     * GRU's reset_after=false writes its recurrent kernel's gradient as two column ranges, each with its own parts.
+     */
+    static Stream<Arguments> partialSums() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int batch : new int[] {1, 9, 20}) {
+            cases.add(Arguments.of("lstm stacked, batch " + batch, "model M(x: [batch, T, 2]) {\n LSTM(3, return_sequences=true)\n"
+                + " LSTM(2, go_backwards=true)\n}\n", batch));
+            cases.add(Arguments.of("gru reset_before, batch " + batch, "model M(x: [batch, T, 2]) {\n GRU(3, reset_after=false)\n}\n", batch));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("partialSums")
+    void kernelGradientsInPartialSumsMatchCentralDifferences(String name, String source, int batch) throws Exception {
+        check(name, source + "train M {\n loss = mse\n}\n", Harness.TargetKind.REAL, batch);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void backwardMatchesCentralDifferences(String name, String source, String loss, Harness.TargetKind target) throws Exception {
-        String withLoss = source + "train M {\n loss = " + loss + "\n}\n";
-        Harness h = new Harness(withLoss, Harness.sizes("batch", 3, "T", 7), Emitter.Precision.F64);
+        check(name, source + "train M {\n loss = " + loss + "\n}\n", target, 3);
+    }
+
+    private static void check(String name, String withLoss, Harness.TargetKind target, int batch) throws Exception {
+        Harness h = new Harness(withLoss, Harness.sizes("batch", batch, "T", 7), Emitter.Precision.F64);
         double[][] b = h.randomBuffers(name.hashCode(), target);
         Net64 net = (Net64) h.net;
         net.forward(b, h.dims);

@@ -60,7 +60,12 @@ public final class Gemm {
 
     /** C, an m × n block of rows {@code cRow} apart at {@code cOff} in {@code c}, (+)= A · B with inner size k. */
     public static Stmt call(View a, View b, String c, Expr cOff, Expr cRow, Expr m, Expr n, Expr k, boolean accumulate) {
+        return call(a, b, c, cOff, cRow, m, n, k, i(accumulate ? 1 : 0));
+    }
+
+    /** {@link #call} with whether to add into C (1) or store (0) an int expression. */
+    public static Stmt call(View a, View b, String c, Expr cOff, Expr cRow, Expr m, Expr n, Expr k, Expr accumulate) {
         return new Call(KERNEL.name(), List.of(v(a.array()), a.off(), a.row(), a.col(), v(b.array()), b.off(), b.row(), b.col(),
-            v(c), cOff, cRow, m, n, k, i(accumulate ? 1 : 0)));
+            v(c), cOff, cRow, m, n, k, accumulate));
     }
 }

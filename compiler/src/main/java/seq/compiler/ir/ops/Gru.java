@@ -131,10 +131,10 @@ public final class Gru {
         ops.add(resetAfter ? op.withHost(backwardHost(cfg, clear, perSample, List.of(), "dhz", v("s"), true)) : op);
         Size units = ints.get(2), g3 = ints.get(3);
         if (resetAfter) {
-            ops.add(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), g3, span));
+            ops.addAll(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), g3, span, g));
         } else {
-            ops.add(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), units.times(2), span));
-            ops.add(recurrentGradient(saved.rh(), false, saved.dhz(), false, g.of(recurrent), units.times(2), units, span));
+            ops.addAll(recurrentGradient(saved.h(), true, saved.dhz(), false, g.of(recurrent), Size.of(0), units.times(2), span, g));
+            ops.addAll(recurrentGradient(saved.rh(), false, saved.dhz(), false, g.of(recurrent), units.times(2), units, span, g));
         }
         if (bias != null) {
             ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));

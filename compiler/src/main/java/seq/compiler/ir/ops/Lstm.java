@@ -167,8 +167,8 @@ public final class Lstm {
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);
         List<Op> ops = new ArrayList<>(List.of(arrays.op("lstm_d", span, ints, Recurrence.backward(cfg, clear, step), null)
                 .withHost(kerasDefaults(cfg) ? backwardHost(cfg, clear, List.of(outputBack(cfg)), List.of(fusedGradient()))
-                    : backwardHost(cfg, clear, List.of(outputBack(cfg), gates))),
-            recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
+                    : backwardHost(cfg, clear, List.of(outputBack(cfg), gates)))));
+        ops.addAll(recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span, g));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
         return ops;
     }

@@ -64,7 +64,7 @@ public final class MatMul {
             out.add(host(new KernelOp("matmul_dx", span, List.of(dy, w), List.of(g.of(x)), List.of("dy", "w", "dx"),
                 List.of(x.rows(), w.shape().get(0), y.last()), List.of("M", "K", "N"), body, null, "m"), rows, device));
         }
-        if (g.of(w) != null) out.add(weightGradient(x, w, dy, g.of(w), span, device));
+        if (g.of(w) != null) out.addAll(weightGradient(x, w, dy, g.of(w), span, device, g));
         return out;
     }
 
@@ -76,9 +76,10 @@ public final class MatMul {
      * longer. Each block reads all of the other side: across columns (COLUMN_BLOCK of them a block) every
      * thread packs the whole of xᵀ, across rows (ROW_BLOCK) the whole of dy; and a block of columns narrower
      * than the product's two-vector strips computes padding (a Dense(30)'s gradient split in 16 and 14 columns
-     * made both threads compute all 32).
+     * made both threads compute all 32). A product over every step of a sequence ({@code device}) sums in
+     * {@link PartialSums} instead, split by segments of its rows.
      */
-    private static KernelOp weightGradient(Value x, Value w, Value dy, Value dw, Span span, boolean device) {
+    private static List<Op> weightGradient(Value x, Value w, Value dy, Value dw, Span span, boolean device, Grads g) {
         List<Value> in = List.of(x, dy);
         List<Size> ints = List.of(x.rows(), w.shape().get(0), dy.last());
         boolean byRows = w.shape().get(0).isConstant() && w.shape().get(1).isConstant()
@@ -91,9 +92,10 @@ public final class MatMul {
             Expr k0 = mul(v(LO), i(ROW_BLOCK)), k1 = min(v("K"), mul(v(HI), i(ROW_BLOCK)));
             List<Stmt> rows = List.of(Gemm.call(new Gemm.View("x", k0, i(1), v("K")), new Gemm.View("dy", i(0), v("N"), i(1)),
                 "dw", mul(k0, v("N")), v("N"), sub(k1, k0), v("N"), v("M"), true));
-            return host(new KernelOp("matmul_dw", span, in, List.of(dw), List.of("x", "dy", "dw"), ints, List.of("M", "K", "N"),
-                body, null, "kb"), rows, device);
+            return List.of(host(new KernelOp("matmul_dw", span, in, List.of(dw), List.of("x", "dy", "dw"), ints, List.of("M", "K", "N"),
+                body, null, "kb"), rows, device));
         }
+        if (device) return inParts(x, w, dy, dw, span, g);
         List<Stmt> body = List.of(blocks("nb", "n", v("N"), COLUMN_BLOCK, loop("m", v("M"), loop("k", v("K"),
             let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
             loop("n", v("n0"), v("n1"), addTo("dw", idx(v("k"), v("N"), v("n")), mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n"))))))))));
@@ -101,7 +103,28 @@ public final class MatMul {
         Expr n0 = mul(v(LO), i(COLUMN_BLOCK)), n1 = min(v("N"), mul(v(HI), i(COLUMN_BLOCK)));
         List<Stmt> cols = List.of(Gemm.call(new Gemm.View("x", i(0), i(1), v("K")), new Gemm.View("dy", n0, v("N"), i(1)),
             "dw", n0, v("N"), v("K"), sub(n1, n0), v("M"), true));
-        return host(new KernelOp("matmul_dw", span, in, List.of(dw), List.of("x", "dy", "dw"), ints, List.of("M", "K", "N"),
-            body, null, "nb"), cols, device);
+        return List.of(host(new KernelOp("matmul_dw", span, in, List.of(dw), List.of("x", "dy", "dw"), ints, List.of("M", "K", "N"),
+            body, null, "nb"), cols, device));
+    }
+
+    /**
+     * dw += xᵀ · dy as {@link PartialSums}: segment sg's rows [first, last) of x and dy give parts[sg] =
+     * x[first:last]ᵀ · dy[first:last], then the parts are added up.
+     */
+    private static List<Op> inParts(Value x, Value w, Value dy, Value dw, Span span, Grads g) {
+        Value parts = PartialSums.parts(g, dw, Size.of(0), w.shape().get(0), dy.last());
+        Expr part = PartialSums.part(v("K"), v("N"), v("k"), v("n"));
+        List<Stmt> body = List.of(PartialSums.overItems(v("N"), v("M"), List.of(
+            loop("k", v("K"), loop("n", v("j0"), v("j1"), store("parts", part, r(0)))),
+            loop("m", v("first"), v("last"), loop("k", v("K"),
+                let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
+                loop("n", v("j0"), v("j1"), addTo("parts", part, mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n")))))))))));
+        // On the JVM, per segment: columns [j0, j1) of parts[sg] = x[first:last]ᵀ · dy[first:last] (A[k, m] = x[m, k]).
+        List<Stmt> host = List.of(PartialSums.hostSegments(v("N"), v("M"), Gemm.call(
+            new Gemm.View("x", mul(v("first"), v("K")), i(1), v("K")), new Gemm.View("dy", add(mul(v("first"), v("N")), v("j0")), v("N"), i(1)),
+            "parts", add(mul(mul(v("sg"), v("K")), v("N")), v("j0")), v("N"), v("K"), sub(v("j1"), v("j0")), sub(v("last"), v("first")), false)));
+        KernelOp partial = new KernelOp("matmul_dw", span, List.of(x, dy), List.of(parts), List.of("x", "dy", "parts"),
+            List.of(x.rows(), w.shape().get(0), dy.last()), List.of("M", "K", "N"), body, null, "sb").withHost(host);
+        return List.of(partial, PartialSums.sum(parts, dw, w.shape().get(0), dy.last(), dy.last(), Size.of(0), span, true));
     }
 }

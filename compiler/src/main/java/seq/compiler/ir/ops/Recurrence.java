@@ -190,32 +190,42 @@ public final class Recurrence {
     }
 
     /**
-     * du[k, col + j] = sum over samples b0 and steps s of left(b0, s)[k] · dz(b0, s)[j] for j below n, where
+     * du[k, col + j] += sum over samples b0 and steps s of left(b0, s)[k] · dz(b0, s)[j] for j below n, where
      * left is row s−1 of {@code left} (zero at s = 0) when {@code shifted}, else row s; and dz(b0, s) is row
-     * (b0, s) of {@code dz}, or the mirrored row (b0, T−1−s) when {@code mirrored}. The recurrent kernel's gradient.
+     * (b0, s) of {@code dz}, or the mirrored row (b0, T−1−s) when {@code mirrored}. The recurrent kernel's
+     * gradient, in {@link PartialSums} over segments of the samples: two ops.
      */
-    static Op recurrentGradient(Value left, boolean shifted, Value dz, boolean mirrored, Value du, Size col, Size n, Span span) {
+    static List<Op> recurrentGradient(Value left, boolean shifted, Value dz, boolean mirrored, Value du, Size col, Size n, Span span,
+                                      Grads g) {
+        Value parts = PartialSums.parts(g, du, col, left.last(), n);
         Expr dzRow = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("s")) : v("s"));
         Expr leftRow = add(mul(v("b0"), v("T")), shifted ? sub(v("s"), i(1)) : v("s"));
-        // In blocks of COLUMN_BLOCK columns, each a pass over every row: the blocks can run in parallel.
-        List<Stmt> body = List.of(blocks("jb", "j", v("N"), COLUMN_BLOCK, loop("b0", v("B"), new For("s", v("S0"), v("T"), List.of(
-            loop("k", v("U"),
-                let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
-                loop("j", v("j0"), v("j1"), addTo("du", add(mul(v("k"), v("G")), add(v("C0"), v("j"))),
-                    mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j")))))))))))));
-        // On the JVM: for each sample, columns [COLUMN_BLOCK·lo, COLUMN_BLOCK·hi) of du += leftᵀ · dz over its steps, one matrix product.
-        Expr j0 = mul(v(LO), i(COLUMN_BLOCK)), j1 = min(v("N"), mul(v(HI), i(COLUMN_BLOCK)));
+        Expr part = PartialSums.part(v("U"), v("N"), v("k"), v("j"));
+        // Per segment of samples and block of columns: its partial sums zeroed, then every step of its samples added.
+        List<Stmt> body = List.of(PartialSums.overItems(v("N"), v("B"), List.of(
+            loop("k", v("U"), loop("j", v("j0"), v("j1"), store("parts", part, r(0)))),
+            loop("b0", v("first"), v("last"), new For("s", v("S0"), v("T"), List.of(
+                loop("k", v("U"),
+                    let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
+                    loop("j", v("j0"), v("j1"), addTo("parts", part,
+                        mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j"))))))))))))));
+        // On the JVM, per segment and sample: leftᵀ · dz over its steps as one product into columns [j0, j1) of
+        // parts[sg], stored by the segment's first sample and added by the others; a segment without samples is
+        // zeroed by a product over no rows.
         Expr dzFirst = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("S0")) : v("S0"));
-        List<Stmt> host = List.of(loop("b0", v("B"), Gemm.call(
-            new Gemm.View("h", mul(add(mul(v("b0"), v("T")), shifted ? sub(v("S0"), i(1)) : v("S0")), v("U")), i(1), v("U")),
-            new Gemm.View("dz", add(mul(dzFirst, v("G")), add(v("C0"), j0)), mirrored ? neg(v("G")) : v("G"), i(1)),
-            "du", add(v("C0"), j0), v("G"), v("U"), sub(j1, j0), sub(v("T"), v("S0")), true)));
-        return new KernelOp("recurrent_du", span, List.of(left, dz), List.of(du), List.of("h", "dz", "du"),
+        Expr into = add(mul(mul(v("sg"), v("U")), v("N")), v("j0")), width = sub(v("j1"), v("j0"));
+        List<Stmt> host = List.of(PartialSums.hostSegments(v("N"), v("B"),
+            loop("b0", v("first"), v("last"), Gemm.call(
+                new Gemm.View("h", mul(add(mul(v("b0"), v("T")), shifted ? sub(v("S0"), i(1)) : v("S0")), v("U")), i(1), v("U")),
+                new Gemm.View("dz", add(mul(dzFirst, v("G")), add(v("C0"), v("j0"))), mirrored ? neg(v("G")) : v("G"), i(1)),
+                "parts", into, v("N"), v("U"), width, sub(v("T"), v("S0")), min(sub(v("b0"), v("first")), i(1)))),
+            when(cmp("==", v("first"), v("last")), Gemm.call(new Gemm.View("h", i(0), i(1), v("U")), new Gemm.View("dz", i(0), v("G"), i(1)),
+                "parts", into, v("N"), v("U"), width, i(0), false))));
+        KernelOp partial = new KernelOp("recurrent_du", span, List.of(left, dz), List.of(parts), List.of("h", "dz", "parts"),
             List.of(left.shape().get(0), left.shape().get(1), left.last(), dz.last(), col, n, Size.of(shifted ? 1 : 0)),
-            List.of("B", "T", "U", "G", "C0", "N", "S0"),
-            body, null, "jb").withHost(host);
+            List.of("B", "T", "U", "G", "C0", "N", "S0"), body, null, "sb").withHost(host);
+        return List.of(partial, PartialSums.sum(parts, du, left.last(), n, dz.last(), col, span, true));
     }
-
 
     /**
      * {@code dh[k] = sum_j dz[dzAt + j] · u[k, j]} for j below n: the gradient that reaches h_{s-1}

@@ -53,8 +53,8 @@ public final class SimpleRnn {
             .write("dh", saved.dh()).write("dz", dxw);
         List<Op> ops = new ArrayList<>(List.of(
             arrays.op("simple_rnn_d", span, ints, Recurrence.backward(cfg, clear, step), null)
-                .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), cell))),
-            recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span)));
+                .withHost(backwardHost(cfg, clear, List.of(outputBack(cfg), cell)))));
+        ops.addAll(recurrentGradient(saved.h(), true, dxw, cfg.goBackwards(), g.of(recurrent), Size.of(0), ints.get(3), span, g));
         if (bias != null) ops.add(ColumnSum.of(dxw, g.of(bias), Size.of(0), span));
         return ops;
     }
