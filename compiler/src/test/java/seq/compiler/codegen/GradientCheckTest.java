@@ -113,13 +113,13 @@ class GradientCheckTest {
     }
 
     /**
-     * The kernels' gradients of recurrences sum over samples in eight fixed segments ({@code PartialSums}): a
-     * batch of one leaves seven empty, nine gives one segment two samples, twenty gives segments of two and three.
+     * The kernels' gradients of recurrences sum over samples in four fixed segments ({@code PartialSums}): a
+     * batch of one leaves three empty, six gives segments of one and two samples, nine of two and three.
      * GRU's reset_after=false writes its recurrent kernel's gradient as two column ranges, each with its own parts.
      */
     static Stream<Arguments> partialSums() {
         List<Arguments> cases = new ArrayList<>();
-        for (int batch : new int[] {1, 9, 20}) {
+        for (int batch : new int[] {1, 6, 9}) {
             cases.add(Arguments.of("lstm stacked, batch " + batch, "model M(x: [batch, T, 2]) {\n LSTM(3, return_sequences=true)\n"
                 + " LSTM(2, go_backwards=true)\n}\n", batch));
             cases.add(Arguments.of("gru reset_before, batch " + batch, "model M(x: [batch, T, 2]) {\n GRU(3, reset_after=false)\n}\n", batch));

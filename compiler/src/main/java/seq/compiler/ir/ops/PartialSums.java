@@ -21,8 +21,12 @@ import seq.compiler.types.Size;
 public final class PartialSums {
     private PartialSums() {}
 
-    /** Partial sums per gradient: enough for eight threads, few enough that adding them up costs little. */
-    public static final int PARTS = 8;
+    /**
+     * Partial sums per gradient: one segment per thread up to four threads. More cost more to add up: eight made
+     * model 4 about 2% and the large model (8 MB of parts per gradient) about 1% slower than four (bench/ab), two
+     * about the same as four.
+     */
+    public static final int PARTS = 4;
 
     /** The parallel items of a partial product: one per segment and block of {@link #COLUMN_BLOCK} columns. */
     private static Expr items(Expr n) {
@@ -44,10 +48,17 @@ public final class PartialSums {
      * columns [j0, j1) of n, and its segment [first, last) of {@code count} (rows or samples).
      */
     static List<Stmt> segmentAndBlock(Expr n, Expr count) {
-        return List.of(
+        List<Stmt> head = new java.util.ArrayList<>(List.of(
             let("sg", Type.INT, div(v("sb"), blocksOf(n))),
             let("j0", Type.INT, mul(sub(v("sb"), mul(v("sg"), blocksOf(n))), i(COLUMN_BLOCK))),
-            let("j1", Type.INT, min(n, add(v("j0"), i(COLUMN_BLOCK)))),
+            let("j1", Type.INT, min(n, add(v("j0"), i(COLUMN_BLOCK))))));
+        head.addAll(segment(count));
+        return head;
+    }
+
+    /** Segment sg's share [first, last) of {@code count} rows or samples. */
+    private static List<Stmt> segment(Expr count) {
+        return List.of(
             let("first", Type.INT, div(mul(v("sg"), count), i(PARTS))),
             let("last", Type.INT, div(mul(add(v("sg"), i(1)), count), i(PARTS))));
     }
@@ -60,9 +71,8 @@ public final class PartialSums {
         Expr nb = blocksOf(n), start = mul(v("sg"), nb);
         List<Stmt> inner = new java.util.ArrayList<>(List.of(
             let("j0", Type.INT, mul(sub(max(v(KernelOp.LO), start), start), i(COLUMN_BLOCK))),
-            let("j1", Type.INT, min(n, mul(sub(min(v(KernelOp.HI), add(start, nb)), start), i(COLUMN_BLOCK)))),
-            let("first", Type.INT, div(mul(v("sg"), count), i(PARTS))),
-            let("last", Type.INT, div(mul(add(v("sg"), i(1)), count), i(PARTS)))));
+            let("j1", Type.INT, min(n, mul(sub(min(v(KernelOp.HI), add(start, nb)), start), i(COLUMN_BLOCK))))));
+        inner.addAll(segment(count));
         inner.addAll(List.of(body));
         return new For("sg", div(v(KernelOp.LO), nb), div(add(v(KernelOp.HI), sub(nb, i(1))), nb), inner);
     }
