@@ -44,6 +44,7 @@ public final class Reverse {
             grew = needs.size() > before;
         }
         Map<Value, Value> grads = new HashMap<>();
+        Set<Value> storedWhole = new HashSet<>();
         Grads g = new Grads() {
             @Override public Value of(Value v) {
                 if (!needs.contains(v)) return null;
@@ -58,6 +59,10 @@ public final class Reverse {
 
             @Override public Value scratch(String name, List<seq.compiler.types.Size> shape) {
                 return values.value(name, shape, Value.Role.SAVED);
+            }
+
+            @Override public void storedWhole(Value v) {
+                if (v != null) storedWhole.add(v);
             }
 
             @Override public boolean soleUse(Value v) {
@@ -78,7 +83,7 @@ public final class Reverse {
         }
         // A weight the loss does not reach still gets a (zero) gradient, so every weight can be stepped alike.
         for (Value w : graph.weights()) g.of(w);
-        seq.compiler.ir.Overwrite.Result overwritten = seq.compiler.ir.Overwrite.of(ops, grads.get(graph.loss()));
+        seq.compiler.ir.Overwrite.Result overwritten = seq.compiler.ir.Overwrite.of(ops, grads.get(graph.loss()), storedWhole);
         return new Backward(overwritten.ops(), grads, overwritten.unzeroed());
     }
 }

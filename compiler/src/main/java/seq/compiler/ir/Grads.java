@@ -15,4 +15,10 @@ public interface Grads {
      * partial sums): never zeroed, and not a gradient of anything.
      */
     Value scratch(String name, java.util.List<seq.compiler.types.Size> shape);
+
+    /**
+     * Says that an op of the rule stores every element of gradient {@code v} (a recurrence's backward loop, its
+     * input product's gradient): if no other op writes it, the pass need not zero it first.
+     */
+    void storedWhole(Value v);
 }

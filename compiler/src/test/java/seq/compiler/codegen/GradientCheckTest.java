@@ -1,5 +1,6 @@
 package seq.compiler.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -145,6 +146,15 @@ class GradientCheckTest {
         Net64 net = (Net64) h.net;
         net.forward(b, h.dims);
         net.backward(b, h.dims);
+        // A second pass over the same batch gives the same gradients: what a pass does not zero, it overwrites whole.
+        double[][] first = new double[b.length][];
+        for (int k = 0; k < b.length; k++) first[k] = b[k].clone();
+        net.forward(b, h.dims);
+        net.backward(b, h.dims);
+        for (Value w : h.compiled.graph().weights()) {
+            int at = h.index(h.compiled.backward().grads().get(w));
+            assertArrayEquals(first[at], b[at], name + ": the gradient of " + w.name() + " changed in a second pass");
+        }
         Random pick = new Random(7);
         int checked = 0;
         StringBuilder failures = new StringBuilder();

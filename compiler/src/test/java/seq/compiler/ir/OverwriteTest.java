@@ -41,6 +41,18 @@ class OverwriteTest {
     }
 
     /**
+     * A recurrence's backward loop stores every row of its input product's gradient, and says so; GRU's rule
+     * does not, so its gradient is still zeroed.
+     */
+    @Test
+    void aRecurrenceStoresItsInputProductsGradientWhole() {
+        Backend.Result c = compile("model M(x: [batch, T, 3]) -> [batch, 2] {\n"
+            + "  LSTM(4, return_sequences=true)\n  SimpleRNN(3, return_sequences=true)\n  GRU(2)\n}\n");
+        assertTrue(unzeroed(c).containsAll(Set.of("d_lstm/xw", "d_simple_rnn/xw")), unzeroed(c).toString());
+        assertTrue(!unzeroed(c).contains("d_gru/xw"), unzeroed(c).toString());
+    }
+
+    /**
      * A value two ops read gets its gradient from both: h feeds an activation (whose element-wise gradient
      * covers every element) and a Dense layer, so neither may overwrite h's gradient.
      */

@@ -48,6 +48,7 @@ public final class SimpleRnn {
         List<Stmt> step = List.of(outputBack(cfg), cell, backToHidden("dz", DZ_ROW, v("G")));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)));
         Value dxw = g.of(saved.xw());
+        g.storedWhole(dxw);  // the backward loop stores every step's row of it
         Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dz", dxw);
