@@ -11,12 +11,13 @@ import seq.compiler.types.Size;
 
 /**
  * A weight's gradient summed over every step of every sample (an input kernel's, {@code xᵀ · dz}, or a
- * recurrent kernel's, {@code h₋₁ᵀ · dz}) as {@link #PARTS} partial sums over fixed segments of the samples,
- * which a second op adds together in segment order. Its first op splits across threads by segment (and
- * column block), so each thread reads the rows of dz that it wrote itself in the backward time loop, which
- * splits by sample too: split by columns instead, every thread read all of dz, half of it from the other
- * core's cache, and these gradients ran about a quarter slower (a two-thread experiment on model 4's shapes,
- * sixth round). The segments depend on the sizes alone, so the result is the same for any number of threads.
+ * recurrent kernel's, {@code h₋₁ᵀ · dz}) as {@link #PARTS} partial sums over fixed segments of the samples
+ * (of the rows, every step of every sample in sample order, for an input kernel), which a second op adds
+ * together in segment order. Its first op splits across threads by segment (and column block), so each
+ * thread reads the rows of dz that it wrote itself in the backward time loop, which splits by sample too:
+ * split by columns instead, every thread read all of dz, half of it from the other core's cache, and these
+ * gradients ran about a quarter slower (a two-thread experiment on model 4's shapes; docs/performance.md,
+ * seventh round). The segments depend on the sizes alone, so the result is the same for any number of threads.
  */
 public final class PartialSums {
     private PartialSums() {}
