@@ -22,7 +22,8 @@ import seq.compiler.types.Size;
  *       input product is a matmul) 2·B·T·G·U for the recurrent product of every step, the first
  *       step's with h₀ = 0 included, its backward the same for the hidden state's gradient, and
  *       {@code recurrent_du} 2·B·(T − S0)·U·N for the recurrent kernel's gradient (S0 = 1 where step 0 has no h₋₁). Their biases and gate
- *       nonlinearities are not counted;</li>
+ *       nonlinearities are not counted, nor the additions of a weight gradient's partial sums ({@code sum_parts}, a cost per
+ *       batch, not per sample);</li>
  *   <li>every other op (element-wise maps and their VJPs, softmax, pooling, the loss): one FLOP for
  *       each real + − × ÷, min, max and function call its kernel evaluates, times the trips of the
  *       loops around it; of a branch, the costlier side.</li>
@@ -101,6 +102,8 @@ public final class Flops {
 
     /** The FLOPs of one op. */
     public static long of(Op op, Map<String, Long> sizes) {
+        // The additions of a weight gradient's partial sums: once per batch, whatever its size, so not a cost per sample.
+        if (op.asKernel() != null && op.asKernel().label().equals("sum_parts")) return 0;
         Loop.Kernel kernel = op.kernel("k");
         Map<String, Long> ints = new HashMap<>();
         List<Loop.Param> params = kernel.params();

@@ -9,9 +9,12 @@ import seq.compiler.types.Size;
  * bound from the data when a batch arrives, so one trainer serves any batch size and length.
  */
 public record Value(int id, String name, List<Size> shape, Role role, Value aliasOf) {
-    /** NOISE buffers are filled by the runtime before each pass: Dropout's scaled keep-mask, or ones for inference. */
-    /** SAVED buffers hold what one op writes whole for a later op (a recurrence's states for its backward pass, a gradient's partial sums); never zeroed. */
-    /** SLOT buffers hold the optimizer's state for a weight (velocity, or Adam's moments); they persist across batches. */
+    /**
+     * What a buffer is for. NOISE buffers are filled by the runtime before each pass: Dropout's scaled keep-mask, or
+     * ones for inference. SAVED buffers hold what one op writes whole for a later op (a recurrence's states for its
+     * backward pass, a gradient's partial sums); never zeroed. SLOT buffers hold the optimizer's state for a weight
+     * (velocity, or Adam's moments); they persist across batches.
+     */
     public enum Role { INPUT, TARGET, WEIGHT, ACTIVATION, LOSS, GRADIENT, SAVED, NOISE, SLOT }
 
     public Value {

@@ -69,6 +69,12 @@ class FlopsTest {
         long all = 3 * input1 + 3 * input2 - input1 + 2 * (recurrent1 + recurrent2) + 2 * b * (t - 1) * (5 * 20 + 4 * 16);
         assertEquals(all, Flops.of(c.graph(), c.backward().ops(), sizes).products());
         assertEquals(all / b, Flops.perSample(c.graph(), c.backward().ops(), Map.of("T", 7L)).products());
+        // The kernels' gradients are added up from partial sums once per batch: not counted, so that the count
+        // per sample stays one per sample (as the loss's division by the count, every other op is linear in the batch).
+        assertEquals(0, labelled(c, "sum_parts", sizes));
+        Flops.Count one = Flops.perSample(c.graph(), c.backward().ops(), Map.of("T", 7L));
+        Flops.Count eight = Flops.of(c.graph(), c.backward().ops(), Map.of("batch", 8L, "T", 7L));
+        assertEquals(8 * (one.total() - 2) + 2, eight.total());
     }
 
     /**
