@@ -55,8 +55,12 @@ def turns_share(path, ours, gflop_per_epoch):
     the median and the 25th and 75th percentiles; None without the probe's turns."""
     if not Path(path).exists():
         return None
-    probes = [float(line.split()[3]) for line in read(path).splitlines() if line.startswith("epoch ")]
-    shares = sorted(gflop_per_epoch / o[0] / p for o, p in zip(steady(ours), probes[1:]))
+    probes = []
+    for line in read(path).splitlines():
+        f = line.split()
+        if len(f) >= 4 and f[0] == "epoch":
+            probes.append(float(f[3]))
+    shares = sorted(gflop_per_epoch / o[0] / p for o, p in zip(steady(ours), steady(probes)))
     if not shares:
         return None
     q = statistics.quantiles(shares, n=4) if len(shares) > 1 else [shares[0]] * 3
@@ -193,9 +197,10 @@ def main():
                  "GFLOP/s: the compiler's count (`seqc build --flops`) times samples/s, for both. "
                  "First batch: `java -jar MODEL.jar fit` on one batch, from process start to exit. "
                  "Allocation: bytes the training thread allocated per step, and collections, in the timed epochs. "
-                 "% of peak: GFLOP/s over the run's best FMA probe (below), measured before the models; the large model's "
-                 "target row instead takes, epoch by epoch, our GFLOP/s over a two-thread probe run in the same turns "
-                 "(`bench/probe_turns.py`), its median and 25th–75th percentiles.")
+                 "% of peak: GFLOP/s over the run's best FMA probe (below), measured before the models"
+                 + ("; the large model's target row instead takes, epoch by epoch, our GFLOP/s over a two-thread probe "
+                    "run in the same turns (`bench/probe_turns.py`), its median and 25th–75th percentiles."
+                    if any(g[-1] for g in gaps if g[0] == "large") else "."))
     lines.append("")
     kinds = {"c": "C", "java": "Java Vector API"}
     probe_text = "; ".join(f"{kinds.get(k, k)}, {t} thread{'s' if t > 1 else ''}: {g:.0f} GFLOP/s ({b}-bit)" for k, t, g, b in probes)
