@@ -114,11 +114,11 @@ public final class MatMul {
     private static List<Op> inParts(Value x, Value w, Value dy, Value dw, Span span, Grads g) {
         Value parts = PartialSums.parts(g, dw, Size.of(0), w.shape().get(0), dy.last());
         Expr part = PartialSums.part(v("K"), v("N"), v("k"), v("n"));
-        // Each sum in a register, stored once: parts is not read, so a device need not be sent it first.
-        List<Stmt> body = List.of(PartialSums.overItems(v("N"), v("M"), List.of(loop("k", v("K"), loop("n", v("j0"), v("j1"),
-            let("acc", Type.REAL, r(0)),
-            loop("m", v("first"), v("last"), set("acc", add(v("acc"), mul(at("x", idx(v("m"), v("K"), v("k"))), at("dy", idx(v("m"), v("N"), v("n"))))))),
-            store("parts", part, v("acc")))))));
+        List<Stmt> body = List.of(PartialSums.overItems(v("N"), v("M"), List.of(
+            loop("k", v("K"), loop("n", v("j0"), v("j1"), store("parts", part, r(0)))),
+            loop("m", v("first"), v("last"), loop("k", v("K"),
+                let("xv", Type.REAL, at("x", idx(v("m"), v("K"), v("k")))),
+                loop("n", v("j0"), v("j1"), addTo("parts", part, mul(v("xv"), at("dy", idx(v("m"), v("N"), v("n")))))))))));
         // On the JVM, per segment: columns [j0, j1) of parts[sg] = x[first:last]ᵀ · dy[first:last] (A[k, m] = x[m, k]).
         List<Stmt> host = List.of(PartialSums.hostSegments(v("N"), v("M"), Gemm.call(
             new Gemm.View("x", mul(v("first"), v("K")), i(1), v("K")), new Gemm.View("dy", add(mul(v("first"), v("N")), v("j0")), v("N"), i(1)),

@@ -201,13 +201,14 @@ public final class Recurrence {
         Expr dzRow = add(mul(v("b0"), v("T")), mirrored ? sub(sub(v("T"), i(1)), v("s")) : v("s"));
         Expr leftRow = add(mul(v("b0"), v("T")), shifted ? sub(v("s"), i(1)) : v("s"));
         Expr part = PartialSums.part(v("U"), v("N"), v("k"), v("j"));
-        // Per segment of samples and block of columns: each partial sum over every step of the segment's samples in a
-        // register, stored once (parts is not read, so a device need not be sent it first).
-        List<Stmt> body = List.of(PartialSums.overItems(v("N"), v("B"), List.of(loop("k", v("U"), loop("j", v("j0"), v("j1"),
-            let("acc", Type.REAL, r(0)),
+        // Per segment of samples and block of columns: its partial sums zeroed, then every step of its samples added.
+        List<Stmt> body = List.of(PartialSums.overItems(v("N"), v("B"), List.of(
+            loop("k", v("U"), loop("j", v("j0"), v("j1"), store("parts", part, r(0)))),
             loop("b0", v("first"), v("last"), new For("s", v("S0"), v("T"), List.of(
-                set("acc", add(v("acc"), mul(at("h", idx(leftRow, v("U"), v("k"))), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j")))))))))),
-            store("parts", part, v("acc")))))));
+                loop("k", v("U"),
+                    let("hv", Type.REAL, at("h", idx(leftRow, v("U"), v("k")))),
+                    loop("j", v("j0"), v("j1"), addTo("parts", part,
+                        mul(v("hv"), at("dz", add(mul(dzRow, v("G")), add(v("C0"), v("j"))))))))))))));
         // On the JVM, per segment and sample: leftᵀ · dz over its steps as one product into columns [j0, j1) of
         // parts[sg], stored by the segment's first sample and added by the others; a segment without samples is
         // zeroed by a product over no rows.
