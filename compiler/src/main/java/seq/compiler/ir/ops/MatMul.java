@@ -125,6 +125,6 @@ public final class MatMul {
             "parts", add(mul(mul(v("sg"), v("K")), v("N")), v("j0")), v("N"), v("K"), sub(v("j1"), v("j0")), sub(v("last"), v("first")), false)));
         KernelOp partial = new KernelOp("matmul_dw", span, List.of(x, dy), List.of(parts), List.of("x", "dy", "parts"),
             List.of(x.rows(), w.shape().get(0), dy.last()), List.of("M", "K", "N"), body, null, "sb").withHost(host);
-        return List.of(partial, PartialSums.sum(parts, dw, w.shape().get(0), dy.last(), dy.last(), Size.of(0), span, true));
+        return List.of(partial, PartialSums.sum(parts, dw, w.shape().get(0), dy.last(), dy.last(), Size.of(0), span));
     }
 }

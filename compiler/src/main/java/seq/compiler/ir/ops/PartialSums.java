@@ -44,19 +44,6 @@ public final class PartialSums {
         return g.scratch(dst.name() + "/parts" + at, List.of(Size.of(PARTS), rows, cols));
     }
 
-    /**
-     * The data-parallel form's head: item {@code sb} is segment {@code sg} and column block {@code nb}, its
-     * columns [j0, j1) of n, and its segment [first, last) of {@code count} (rows or samples).
-     */
-    static List<Stmt> segmentAndBlock(Expr n, Expr count) {
-        List<Stmt> head = new java.util.ArrayList<>(List.of(
-            let("sg", Type.INT, div(v("sb"), blocksOf(n))),
-            let("j0", Type.INT, mul(sub(v("sb"), mul(v("sg"), blocksOf(n))), i(COLUMN_BLOCK))),
-            let("j1", Type.INT, min(n, add(v("j0"), i(COLUMN_BLOCK))))));
-        head.addAll(segment(count));
-        return head;
-    }
-
     /** Segment sg's share [first, last) of {@code count} rows or samples. */
     private static List<Stmt> segment(Expr count) {
         return List.of(
@@ -83,22 +70,30 @@ public final class PartialSums {
         return add(mul(add(mul(v("sg"), rows), k), n), j);
     }
 
-    /** The parallel loop of a partial product over items sb, with {@code perItem} after the head. */
+    /**
+     * The data-parallel loop of a partial product: item sb is segment sg and column block sb mod blocks, with
+     * its columns [j0, j1) of n and its segment [first, last) of {@code count} (rows or samples), then
+     * {@code perItem}.
+     */
     static Stmt overItems(Expr n, Expr count, List<Stmt> perItem) {
-        List<Stmt> body = new java.util.ArrayList<>(segmentAndBlock(n, count));
+        List<Stmt> body = new java.util.ArrayList<>(List.of(
+            let("sg", Type.INT, div(v("sb"), blocksOf(n))),
+            let("j0", Type.INT, mul(sub(v("sb"), mul(v("sg"), blocksOf(n))), i(COLUMN_BLOCK))),
+            let("j1", Type.INT, min(n, add(v("j0"), i(COLUMN_BLOCK))))));
+        body.addAll(segment(count));
         body.addAll(perItem);
         return new For("sb", i(0), items(n), body);
     }
 
     /**
      * {@code dst[r·D + A + j] += Σ_sg parts[sg, r, j]} for r below R and j below N, the segments added in
-     * order sg = 0, 1, ...: the partial sums' total, split across threads by rows.
+     * order sg = 0, 1, ...: the partial sums' total, split across threads by rows (and a device kernel, as the
+     * partial products are).
      */
-    static KernelOp sum(Value parts, Value dst, Size rows, Size cols, Size dstRow, Size at, Span span, boolean device) {
+    static KernelOp sum(Value parts, Value dst, Size rows, Size cols, Size dstRow, Size at, Span span) {
         List<Stmt> body = List.of(loop("r", v("R"), loop("sg", i(PARTS), loop("j", v("N"),
             addTo("dst", add(idx(v("r"), v("D"), v("A")), v("j")), at("parts", part(v("R"), v("N"), v("r"), v("j"))))))));
-        KernelOp op = new KernelOp("sum_parts", span, List.of(parts), List.of(dst), List.of("parts", "dst"),
+        return new KernelOp("sum_parts", span, List.of(parts), List.of(dst), List.of("parts", "dst"),
             List.of(rows, cols, dstRow, at), List.of("R", "N", "D", "A"), body, null, "r");
-        return device ? op : op.jvmOnly();
     }
 }

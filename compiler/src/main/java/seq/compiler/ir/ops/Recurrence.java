@@ -224,7 +224,7 @@ public final class Recurrence {
         KernelOp partial = new KernelOp("recurrent_du", span, List.of(left, dz), List.of(parts), List.of("h", "dz", "parts"),
             List.of(left.shape().get(0), left.shape().get(1), left.last(), dz.last(), col, n, Size.of(shifted ? 1 : 0)),
             List.of("B", "T", "U", "G", "C0", "N", "S0"), body, null, "sb").withHost(host);
-        return List.of(partial, PartialSums.sum(parts, du, left.last(), n, dz.last(), col, span, true));
+        return List.of(partial, PartialSums.sum(parts, du, left.last(), n, dz.last(), col, span));
     }
 
     /**
