@@ -44,7 +44,6 @@ public final class Reverse {
             grew = needs.size() > before;
         }
         Map<Value, Value> grads = new HashMap<>();
-        Set<Value> storedWhole = new HashSet<>();
         Grads g = new Grads() {
             @Override public Value of(Value v) {
                 if (!needs.contains(v)) return null;
@@ -61,8 +60,12 @@ public final class Reverse {
                 return values.value(name, shape, Value.Role.SAVED);
             }
 
-            @Override public void storedWhole(Value v) {
-                if (v != null) storedWhole.add(v);
+            @Override public Value inPlace(Value v) {
+                if (!needs.contains(v)) return null;
+                if (grads.containsKey(v)) throw new IllegalStateException("the gradient of " + v + " already has a buffer");
+                Value made = values.alias("d_" + v.name(), v.shape(), v);
+                grads.put(v, made);
+                return made;
             }
 
             @Override public boolean soleUse(Value v) {
@@ -83,7 +86,7 @@ public final class Reverse {
         }
         // A weight the loss does not reach still gets a (zero) gradient, so every weight can be stepped alike.
         for (Value w : graph.weights()) g.of(w);
-        seq.compiler.ir.Overwrite.Result overwritten = seq.compiler.ir.Overwrite.of(ops, grads.get(graph.loss()), storedWhole);
+        seq.compiler.ir.Overwrite.Result overwritten = seq.compiler.ir.Overwrite.of(ops, grads.get(graph.loss()));
         return new Backward(overwritten.ops(), grads, overwritten.unzeroed());
     }
 }

@@ -17,8 +17,11 @@ public interface Grads {
     Value scratch(String name, java.util.List<seq.compiler.types.Size> shape);
 
     /**
-     * Says that an op of the rule stores every element of gradient {@code v} (a recurrence's backward loop, its
-     * input product's gradient): if no other op writes it, the pass need not zero it first.
+     * {@code v}'s gradient in {@code v}'s own buffer instead of a new one (null where v needs none), for a rule
+     * whose one op stores that gradient whole, each element only after that op's last read of v's buffer there,
+     * and no other backward op reads v's buffer: a recurrence's input rows, which only its forward loop reads,
+     * and the gates that loop keeps in them, which its backward loop reads a step at a time before storing the
+     * step's gradient over them. Never zeroed. Asked for before anything else asks for v's gradient.
      */
-    void storedWhole(Value v);
+    Value inPlace(Value v);
 }

@@ -29,12 +29,8 @@ public final class Overwrite {
         }
     }
 
-    /**
-     * {@code seed}: the loss's gradient, which the pass's start sets; never one of these. {@code storedWhole}:
-     * gradients that some op stores whole, by its rule's word ({@link Grads#storedWhole}); each is left unzeroed
-     * too when that op is its only writer.
-     */
-    public static Result of(List<Op> ops, Value seed, Set<Value> storedWhole) {
+    /** {@code seed}: the loss's gradient, which the pass's start sets; never one of these. */
+    public static Result of(List<Op> ops, Value seed) {
         Map<Value, Integer> writers = new HashMap<>();
         if (seed != null) writers.merge(seed.storage(), 1, Integer::sum);
         for (Op op : ops) for (Value v : op.outputs()) writers.merge(v.storage(), 1, Integer::sum);
@@ -50,9 +46,6 @@ public final class Overwrite {
                 out.add(stored);
                 unzeroed.add(stored.outputs().get(0));
             }
-        }
-        for (Value v : storedWhole) {
-            if (v.aliasOf() == null && v.role() == Value.Role.GRADIENT && writers.getOrDefault(v, 0) == 1) unzeroed.add(v);
         }
         return new Result(out, unzeroed);
     }

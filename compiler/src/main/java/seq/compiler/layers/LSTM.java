@@ -14,14 +14,17 @@ public final class LSTM extends Recurrent {
 
     @Override public Value lower(Layer layer, Value x, List<Weight> weights, boolean backwards, Lowering ir) {
         Size batch = x.shape().get(0), steps = x.shape().get(1), units = Size.of(layer.args().integer("units"));
+        // The forward loop turns each step's input row into its gates in place, unless it reads the rows in reverse.
+        Value xw = saved(ir, layer, "xw", batch, steps, units.times(4));
         Lstm.Saved saved = new Lstm.Saved(
-            saved(ir, layer, "xw", batch, steps, units.times(4)),
-            saved(ir, layer, "z", batch, steps, units.times(4)),
+            xw,
+            backwards ? saved(ir, layer, "z", batch, steps, units.times(4)) : ir.alias(layer.name() + "/z", xw.shape(), xw),
             saved(ir, layer, "c", batch, steps, units),
             saved(ir, layer, "c_activation", batch, steps, units),
             saved(ir, layer, "h", batch, steps, units),
             saved(ir, layer, "dh", batch, units),
-            saved(ir, layer, "dc", batch, units));
+            saved(ir, layer, "dc", batch, units),
+            saved(ir, layer, "r", batch, units.times(4)));
         Value bias = ir.weight(layer, "bias", weights);
         Value y = ir.value(layer.name(), outputDims(layer, x));
         Lstm.of(x, ir.weight(layer, "kernel", weights), ir.weight(layer, "recurrent_kernel", weights), bias, y, saved,

@@ -40,16 +40,37 @@ class OverwriteTest {
         for (String added : new String[] {"d_conv1d", "d_dense/bias"}) assertTrue(!unzeroed(c).contains(added), added);
     }
 
+    /** The value named {@code name} among the forward graph's values and the gradients. */
+    private static Value named(Backend.Result c, String name) {
+        return java.util.stream.Stream.concat(c.graph().values().stream(), c.backward().grads().values().stream())
+            .filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError("no value " + name));
+    }
+
     /**
-     * A recurrence's backward loop stores every row of its input product's gradient, and says so; GRU's rule
-     * does not, so its gradient is still zeroed.
+     * LSTM's and SimpleRNN's loops keep their pre-activations (or gates) in the input product's rows when they read
+     * time forwards, and their backward loops store the input product's gradient there too: one buffer for xw, z and
+     * xw's gradient, not zeroed. Reading time backwards, z gets its own buffer, and the gradient still takes xw's.
+     * GRU's rule does neither: its gradient has a buffer of its own, zeroed.
      */
     @Test
-    void aRecurrenceStoresItsInputProductsGradientWhole() {
+    void aRecurrenceKeepsItsGatesAndItsInputGradientInItsInputProductsBuffer() {
         Backend.Result c = compile("model M(x: [batch, T, 3]) -> [batch, 2] {\n"
-            + "  LSTM(4, return_sequences=true)\n  SimpleRNN(3, return_sequences=true)\n  GRU(2)\n}\n");
-        assertTrue(unzeroed(c).containsAll(Set.of("d_lstm/xw", "d_simple_rnn/xw")), unzeroed(c).toString());
-        assertTrue(!unzeroed(c).contains("d_gru/xw"), unzeroed(c).toString());
+            + "  LSTM(4, return_sequences=true)\n  SimpleRNN(3, return_sequences=true)\n  LSTM(3, return_sequences=true, go_backwards=true)\n"
+            + "  GRU(2)\n}\n");
+        for (String layer : new String[] {"lstm", "simple_rnn"}) {
+            Value xw = named(c, layer + "/xw");
+            assertEquals(xw, named(c, layer + "/z").storage(), layer);
+            assertEquals(xw, named(c, "d_" + layer + "/xw").storage(), layer);
+        }
+        Value xw = named(c, "lstm_1/xw"), z = named(c, "lstm_1/z");
+        assertEquals(z, z.storage(), "z reading time backwards");
+        assertTrue(c.plan().buffers().contains(z));
+        assertEquals(xw, named(c, "d_lstm_1/xw").storage());
+        assertEquals(4, c.plan().buffers().stream().filter(v -> v.name().endsWith("/xw") && !v.name().startsWith("d_")).count());
+        Value gru = named(c, "d_gru/xw");
+        assertEquals(gru, gru.storage());
+        assertTrue(c.plan().buffers().contains(gru) && !unzeroed(c).contains("d_gru/xw"), unzeroed(c).toString());
+        assertTrue(c.plan().buffers().stream().noneMatch(v -> v.name().matches("d_(lstm|simple_rnn|lstm_1)/xw")), c.plan().buffers().toString());
     }
 
     /**

@@ -31,28 +31,30 @@ public final class Rows {
      * One LSTM step's gates for {@code count} samples, with sigmoid gates and tanh as the activation (Keras's
      * defaults). Sample k's pre-activations are its input row {@code xw[xAt + k·xStride]} (four blocks of
      * {@code units}: i f g o) plus the bias {@code b}, plus, when {@code prev} is 1, the recurrent product
-     * h_{t−1}·U that {@code z[zAt + k·zStride]} holds; z's block is then replaced by the gates' activations
-     * (the backward step's slopes need only those). Its row of c, tanh(c) and h is at {@code hAt + k·hStride}
-     * in {@code c}, {@code ca} and {@code h}, and the previous step's c just before it ({@code units} earlier)
-     * when {@code prev} is 1, else taken as 0: c = f·c_prev + i·g, ca = tanh(c), h = o·ca.
+     * h_{t−1}·U that {@code r[rAt + k·rStride]} holds; the gates' activations (the backward step's slopes need
+     * only those) go to its block of {@code z} at {@code zAt + k·zStride}, which may be the input row itself.
+     * Its row of c, tanh(c) and h is at {@code hAt + k·hStride} in {@code c}, {@code ca} and {@code h}, and the
+     * previous step's c just before it ({@code units} earlier) when {@code prev} is 1, else taken as 0:
+     * c = f·c_prev + i·g, ca = tanh(c), h = o·ca.
      */
-    public static void lstmCell(float[] z, int zAt, int zStride, float[] xw, int xAt, int xStride, float[] b,
-                                float[] c, float[] ca, float[] h, int hAt, int hStride, int prev, int units, int count) {
+    public static void lstmCell(float[] r, int rAt, int rStride, float[] xw, int xAt, int xStride, float[] b,
+                                float[] z, int zAt, int zStride, float[] c, float[] ca, float[] h, int hAt, int hStride,
+                                int prev, int units, int count) {
         if (Gemm.VECTOR) {
-            VectorRows.lstmCell(z, zAt, zStride, xw, xAt, xStride, b, c, ca, h, hAt, hStride, prev != 0, units, count);
+            VectorRows.lstmCell(r, rAt, rStride, xw, xAt, xStride, b, z, zAt, zStride, c, ca, h, hAt, hStride, prev != 0, units, count);
         } else {
             for (int k = 0; k < count; k++) {
-                int zb = zAt + k * zStride;
-                for (int j = 0; j < 4 * units; j++) z[zb + j] = preActivation(z, zb + j, xw, xAt + k * xStride + j, b, j, prev != 0);
+                int zb = zAt + k * zStride, rb = rAt + k * rStride, xb = xAt + k * xStride;
+                for (int j = 0; j < 4 * units; j++) z[zb + j] = preActivation(r, rb + j, xw, xb + j, b, j, prev != 0);
                 lstmCell(z, zb, c, ca, h, hAt + k * hStride, prev != 0, units, 0, units);
             }
         }
     }
 
-    /** (xw + b) + z, z the recurrent product, when there is one; else xw + b. */
-    static float preActivation(float[] z, int at, float[] xw, int xAt, float[] b, int j, boolean prev) {
+    /** (xw + b) + r, r the recurrent product, when there is one; else xw + b. */
+    static float preActivation(float[] r, int at, float[] xw, int xAt, float[] b, int j, boolean prev) {
         float in = xw[xAt] + b[j];
-        return prev ? in + z[at] : in;
+        return prev ? in + r[at] : in;
     }
 
     /** {@link #lstmCell} for one sample's units [q0, q1), element by element, from the pre-activations in z. */

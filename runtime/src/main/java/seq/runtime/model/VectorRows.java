@@ -17,8 +17,8 @@ final class VectorRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-    /** Lane k's offset in z's, xw's and h's rows for {@link #lstmCell}'s gathers: k·zStride, k·xStride, k·hStride. */
-    private static final ThreadLocal<int[][]> LANES = ThreadLocal.withInitial(() -> new int[3][L]);
+    /** Lane k's offset in z's, xw's, h's and r's rows for {@link #lstmCell}'s gathers: k·zStride, k·xStride, k·hStride, k·rStride. */
+    private static final ThreadLocal<int[][]> LANES = ThreadLocal.withInitial(() -> new int[4][L]);
 
     private VectorRows() {}
 
@@ -100,16 +100,17 @@ final class VectorRows {
      * vector still fills its vectors), and copied back: a vector of samples at a time with the Vector API's
      * gathers and scatters (a lane per sample), the samples after the last whole vector one by one.
      */
-    static void lstmCell(float[] z, int zAt, int zStride, float[] xw, int xAt, int xStride, float[] b,
-                         float[] c, float[] ca, float[] h, int hAt, int hStride, boolean prev, int u, int count) {
+    static void lstmCell(float[] r, int rAt, int rStride, float[] xw, int xAt, int xStride, float[] b,
+                         float[] z, int zAt, int zStride, float[] c, float[] ca, float[] h, int hAt, int hStride,
+                         boolean prev, int u, int count) {
         int tail = u % L, whole = u - tail;
         if (whole > 0) {
             for (int k = 0; k < count; k++) {
-                int zb = zAt + k * zStride, xb = xAt + k * xStride, hb = hAt + k * hStride;
+                int zb = zAt + k * zStride, xb = xAt + k * xStride, hb = hAt + k * hStride, rb = rAt + k * rStride;
                 if (whole == u) {
-                    preActivations(z, zb, xw, xb, b, 0, 4 * u, prev);
+                    preActivations(z, zb, r, rb, xw, xb, b, 0, 4 * u, prev);
                 } else {
-                    for (int g = 0; g < 4; g++) preActivations(z, zb + g * u, xw, xb + g * u, b, g * u, whole, prev);
+                    for (int g = 0; g < 4; g++) preActivations(z, zb + g * u, r, rb + g * u, xw, xb + g * u, b, g * u, whole, prev);
                 }
                 cell(z, zb, zb + u, zb + 2 * u, zb + 3 * u, prev ? c : null, hb - u, c, hb, ca, hb, h, hb, whole);
             }
@@ -123,28 +124,29 @@ final class VectorRows {
         if (holder[0].length < 8 * p) holder[0] = new float[8 * p];
         float[] buf = holder[0];
         int[][] maps = LANES.get();
-        int[] zLanes = maps[0], xLanes = maps[1], hLanes = maps[2];
+        int[] zLanes = maps[0], xLanes = maps[1], hLanes = maps[2], rLanes = maps[3];
         for (int k = 0; k < L; k++) {
             zLanes[k] = k * zStride;
             xLanes[k] = k * xStride;
             hLanes[k] = k * hStride;
+            rLanes[k] = k * rStride;
         }
         for (int k0 = 0; k0 < lanes; k0 += L) {
             for (int q = 0; q < tail; q++) {
-                int at = (k0 * tail + q * L), zb = zAt + k0 * zStride + whole + q, xb = xAt + k0 * xStride + whole + q;
+                int at = (k0 * tail + q * L), rb = rAt + k0 * rStride + whole + q, xb = xAt + k0 * xStride + whole + q;
                 for (int g = 0; g < 4; g++) {
                     FloatVector in = FloatVector.fromArray(S, xw, xb + g * u, xLanes, 0).add(b[whole + g * u + q]);
-                    (prev ? in.add(FloatVector.fromArray(S, z, zb + g * u, zLanes, 0)) : in).intoArray(buf, g * p + at);
+                    (prev ? in.add(FloatVector.fromArray(S, r, rb + g * u, rLanes, 0)) : in).intoArray(buf, g * p + at);
                 }
                 if (prev) FloatVector.fromArray(S, c, hAt + k0 * hStride + whole + q - u, hLanes, 0).intoArray(buf, 4 * p + at);
             }
         }
         for (int k = lanes, at = lanes * tail; k < count; k++, at += tail) {
-            int zb = zAt + k * zStride + whole, xb = xAt + k * xStride + whole, hb = hAt + k * hStride + whole;
+            int rb = rAt + k * rStride + whole, xb = xAt + k * xStride + whole, hb = hAt + k * hStride + whole;
             for (int g = 0; g < 4; g++) {
                 for (int q = 0; q < tail; q++) {
                     int j = g * u + q;
-                    buf[g * p + at + q] = Rows.preActivation(z, zb + j, xw, xb + j, b, whole + j, prev);
+                    buf[g * p + at + q] = Rows.preActivation(r, rb + j, xw, xb + j, b, whole + j, prev);
                 }
             }
             if (prev) System.arraycopy(c, hb - u, buf, 4 * p + at, tail);
@@ -170,12 +172,12 @@ final class VectorRows {
 
     /**
      * {@link Rows#preActivation} over n elements, a whole number of vectors: z[zb + j] = (xw[xb + j] + b[bj + j])
-     * + z[zb + j] with {@code prev}, else without the last term.
+     * + r[rb + j] with {@code prev}, else without the last term (z may be xw itself: each element is read first).
      */
-    private static void preActivations(float[] z, int zb, float[] xw, int xb, float[] b, int bj, int n, boolean prev) {
+    private static void preActivations(float[] z, int zb, float[] r, int rb, float[] xw, int xb, float[] b, int bj, int n, boolean prev) {
         for (int j = 0; j < n; j += L) {
             FloatVector in = FloatVector.fromArray(S, xw, xb + j).add(FloatVector.fromArray(S, b, bj + j));
-            (prev ? in.add(FloatVector.fromArray(S, z, zb + j)) : in).intoArray(z, zb + j);
+            (prev ? in.add(FloatVector.fromArray(S, r, rb + j)) : in).intoArray(z, zb + j);
         }
     }
 

@@ -54,26 +54,28 @@ class RowsTest {
 
     /**
      * One LSTM step over samples whose rows are strided as a recurrent layer keeps them (each sample's gate
-     * block, its input row, then its row of c, tanh(c) and h, T steps apart): the vector form gives the plain
-     * form's bits and touches nothing else, and both match the cell computed in float64 from its definition,
-     * with the pre-activations the input row plus the bias plus (after the first step) the recurrent product.
+     * block, its input row, then its row of c, tanh(c) and h, T steps apart, and its row of the recurrent
+     * product): the vector form gives the plain form's bits and touches nothing else, both match the cell
+     * computed in float64 from its definition, with the pre-activations the input row plus the bias plus (after
+     * the first step) the recurrent product; and with the gates written over the input rows themselves (as a
+     * layer reading time forwards keeps them), both give the same bits again.
      */
     @Test
     void lstmCellMatchesItsDefinitionAndTheVectorFormGivesTheSameBits() {
         Random rng = new Random(3);
         for (int[] cfg : CELLS) {
             int u = cfg[0], count = cfg[1], steps = 3, s = 1, zAt = 5 + s * 4 * u, zStride = steps * 4 * u, hAt = 2 + s * u, hStride = steps * u;
-            int xAt = 1 + 4 * u, xStride = 4 * u + 2;
+            int xAt = 1 + 4 * u, xStride = 4 * u + 2, rAt = 3, rStride = 4 * u + 1;
             boolean prev = cfg[2] == 1;
             float[] z = gaussian(rng, 5 + count * zStride + 3, 2), c = gaussian(rng, 2 + count * hStride + 3, 1);
-            float[] xw = gaussian(rng, xAt + count * xStride, 2), b = gaussian(rng, 4 * u, 1);
+            float[] xw = gaussian(rng, xAt + count * xStride, 2), b = gaussian(rng, 4 * u, 1), r = gaussian(rng, rAt + count * rStride, 2);
             float[] ca = gaussian(rng, c.length, 1), h = gaussian(rng, c.length, 1);
             float[] vz = z.clone(), vc = c.clone(), vca = ca.clone(), vh = h.clone();
             float[] pz = z.clone(), pc = c.clone(), pca = ca.clone(), ph = h.clone();
-            VectorRows.lstmCell(vz, zAt, zStride, xw, xAt, xStride, b, vc, vca, vh, hAt, hStride, prev, u, count);
+            VectorRows.lstmCell(r, rAt, rStride, xw, xAt, xStride, b, vz, zAt, zStride, vc, vca, vh, hAt, hStride, prev, u, count);
             for (int k = 0; k < count; k++) {
                 int zb = zAt + k * zStride;
-                for (int j = 0; j < 4 * u; j++) pz[zb + j] = Rows.preActivation(pz, zb + j, xw, xAt + k * xStride + j, b, j, prev);
+                for (int j = 0; j < 4 * u; j++) pz[zb + j] = Rows.preActivation(r, rAt + k * rStride + j, xw, xAt + k * xStride + j, b, j, prev);
                 Rows.lstmCell(pz, zb, pc, pca, ph, hAt + k * hStride, prev, u, 0, u);
             }
             String at = "units " + u + ", samples " + count;
@@ -81,11 +83,32 @@ class RowsTest {
             assertBits(pc, vc, "c, " + at);
             assertBits(pca, vca, "tanh(c), " + at);
             assertBits(ph, vh, "h, " + at);
+            // In place: the input rows become the gates, in both forms, with the same bits as above.
+            for (boolean vector : new boolean[] {true, false}) {
+                float[] ixw = xw.clone(), ic = c.clone(), ica = ca.clone(), ih = h.clone();
+                if (vector) {
+                    VectorRows.lstmCell(r, rAt, rStride, ixw, xAt, xStride, b, ixw, xAt, xStride, ic, ica, ih, hAt, hStride, prev, u, count);
+                } else {
+                    for (int k = 0; k < count; k++) {
+                        int xb = xAt + k * xStride;
+                        for (int j = 0; j < 4 * u; j++) ixw[xb + j] = Rows.preActivation(r, rAt + k * rStride + j, ixw, xb + j, b, j, prev);
+                        Rows.lstmCell(ixw, xb, ic, ica, ih, hAt + k * hStride, prev, u, 0, u);
+                    }
+                }
+                for (int k = 0; k < count; k++) {
+                    for (int j = 0; j < 4 * u; j++) {
+                        assertEquals(Float.floatToRawIntBits(pz[zAt + k * zStride + j]), Float.floatToRawIntBits(ixw[xAt + k * xStride + j]),
+                            "gates in place, " + (vector ? "vector" : "plain") + ", " + at);
+                    }
+                }
+                assertBits(pc, ic, "c in place, " + at);
+                assertBits(ph, ih, "h in place, " + at);
+            }
             for (int k = 0; k < count; k++) {
                 for (int q = 0; q < u; q++) {
-                    int zb = zAt + k * zStride + q, xb = xAt + k * xStride + q, hb = hAt + k * hStride + q;
+                    int zb = zAt + k * zStride + q, xb = xAt + k * xStride + q, hb = hAt + k * hStride + q, rb = rAt + k * rStride + q;
                     double[] pre = new double[4];
-                    for (int g = 0; g < 4; g++) pre[g] = (double) xw[xb + g * u] + b[g * u + q] + (prev ? z[zb + g * u] : 0);
+                    for (int g = 0; g < 4; g++) pre[g] = (double) xw[xb + g * u] + b[g * u + q] + (prev ? r[rb + g * u] : 0);
                     double ig = sigmoid(pre[0]), fg = sigmoid(pre[1]), gg = Math.tanh(pre[2]), og = sigmoid(pre[3]);
                     double cv = fg * (prev ? c[hb - u] : 0) + ig * gg;
                     assertEquals(ig, pz[zb], 1e-6, "input gate, " + at);
@@ -129,6 +152,25 @@ class RowsTest {
             String at = "units " + u + ", samples " + count;
             assertBits(pdz, vdz, "dz, " + at);
             assertBits(pdc, vdc, "dc, " + at);
+            // In place: dz written over the gates it is computed from, in both forms, with the same bits.
+            for (boolean vector : new boolean[] {true, false}) {
+                float[] iz = z.clone(), idc = dc.clone();
+                if (vector) {
+                    VectorRows.lstmCellGrad(iz, zAt, zStride, c, ca, hAt, hStride, prev, dh, idc, 0, iz, zAt, zStride, u, count);
+                } else {
+                    for (int k = 0; k < count; k++) {
+                        int zb = zAt + k * zStride;
+                        Rows.lstmCellGrad(iz, zb, c, ca, hAt + k * hStride, prev, dh, idc, k * u, iz, zb, u, 0, u);
+                    }
+                }
+                for (int k = 0; k < count; k++) {
+                    for (int j = 0; j < 4 * u; j++) {
+                        assertEquals(Float.floatToRawIntBits(pdz[2 + k * dzStride + j]), Float.floatToRawIntBits(iz[zAt + k * zStride + j]),
+                            "dz in place, " + (vector ? "vector" : "plain") + ", " + at);
+                    }
+                }
+                assertBits(pdc, idc, "dc in place, " + at);
+            }
             for (int k = 0; k < count; k++) {
                 for (int q = 0; q < u; q++) {
                     int zb = zAt + k * zStride + q, hb = hAt + k * hStride + q, d = k * u + q;

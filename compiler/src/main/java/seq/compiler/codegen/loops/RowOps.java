@@ -51,25 +51,27 @@ public final class RowOps {
         return g == 0 ? v(zb) : add(v(zb), mul(i(g), v("units")));
     }
 
-    /** Gate g's pre-activation for unit q: (xw + b) + z (the recurrent product) when {@code prev} is nonzero, else xw + b. */
+    /** Gate g's pre-activation for unit q: (xw + b) + r (the recurrent product) when {@code prev} is nonzero, else xw + b. */
     private static Expr preActivation(int g) {
         Expr in = add(at("xw", gate(g, "xb")), at("b", gate(g, "q")));
-        return select(cmp("!=", v("prev"), i(0)), add(in, at("z", gate(g, "zb"))), in);
+        return select(cmp("!=", v("prev"), i(0)), add(in, at("r", gate(g, "rb"))), in);
     }
 
     /**
      * One LSTM step's gates for {@code count} samples, sigmoid gates and tanh activation: sample k's
      * pre-activations i f g o are its input row (blocks of {@code units} from {@code xw[xAt + k·xStride]})
-     * plus the bias, plus the recurrent product in {@code z[zAt + k·zStride]} when {@code prev} is nonzero;
-     * z's block is replaced by the gates' activations, and the sample's rows of c, tanh(c) and h at
-     * {@code hAt + k·hStride} written; the previous step's c is the row before ({@code units} earlier) when
-     * {@code prev} is nonzero, else 0.
+     * plus the bias, plus the recurrent product in {@code r[rAt + k·rStride]} when {@code prev} is nonzero;
+     * the gates' activations go to its block of {@code z} at {@code zAt + k·zStride} (which may be the input
+     * row itself), and its rows of c, tanh(c) and h at {@code hAt + k·hStride}; the previous step's c is the
+     * row before ({@code units} earlier) when {@code prev} is nonzero, else 0.
      */
-    public static final Kernel LSTM_CELL = new Kernel("lstmCell", List.of(p("z", Type.REAL_ARRAY), p("zAt", Type.INT),
-        p("zStride", Type.INT), p("xw", Type.REAL_ARRAY), p("xAt", Type.INT), p("xStride", Type.INT), p("b", Type.REAL_ARRAY),
+    public static final Kernel LSTM_CELL = new Kernel("lstmCell", List.of(p("r", Type.REAL_ARRAY), p("rAt", Type.INT),
+        p("rStride", Type.INT), p("xw", Type.REAL_ARRAY), p("xAt", Type.INT), p("xStride", Type.INT), p("b", Type.REAL_ARRAY),
+        p("z", Type.REAL_ARRAY), p("zAt", Type.INT), p("zStride", Type.INT),
         p("c", Type.REAL_ARRAY), p("ca", Type.REAL_ARRAY), p("h", Type.REAL_ARRAY), p("hAt", Type.INT),
         p("hStride", Type.INT), p("prev", Type.INT), p("units", Type.INT), p("count", Type.INT)), List.of(
         loop("k", v("count"), loop("q", v("units"),
+            let("rb", Type.INT, add(add(v("rAt"), mul(v("k"), v("rStride"))), v("q"))),
             let("zb", Type.INT, add(add(v("zAt"), mul(v("k"), v("zStride"))), v("q"))),
             let("xb", Type.INT, add(add(v("xAt"), mul(v("k"), v("xStride"))), v("q"))),
             let("hb", Type.INT, add(add(v("hAt"), mul(v("k"), v("hStride"))), v("q"))),

@@ -28,9 +28,10 @@ public final class Lstm {
 
     /**
      * What the forward op saves for its backward op (z: the gates' pre-activations, or their activations
-     * when {@link Config#valueSlopes}; c and its activation ca), and the backward op's per-sample scratch rows.
+     * when {@link Config#valueSlopes}; c and its activation ca), the backward op's per-sample scratch rows (dh,
+     * dc), and the forward JVM form's (r: a step's recurrent product, [batch, 4·units]).
      */
-    public record Saved(Value xw, Value z, Value c, Value ca, Value h, Value dh, Value dc) {}
+    public record Saved(Value xw, Value z, Value c, Value ca, Value h, Value dh, Value dc, Value r) {}
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
@@ -62,11 +63,16 @@ public final class Lstm {
         Arrays arrays = Arrays.cell(saved.xw(), recurrent);
         if (cfg.bias()) arrays.read("b", bias);
         arrays.write("y", y).write("zs", saved.z()).write("cs", saved.c()).write("cas", saved.ca()).write("hs", saved.h());
+        boolean fused = kerasDefaults(cfg) && cfg.bias();
+        if (fused) arrays.write("rs", saved.r());
         List<Size> ints = ints(x, units, 4);
+        if (saved.z().storage().equals(saved.xw().storage()) && cfg.goBackwards()) {
+            throw new IllegalArgumentException("z can take xw's buffer only where each step reads its own row");
+        }
         return List.of(inputProduct(x, kernel, saved.xw(), span),
             arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g))
-                .withHost(kerasDefaults(cfg) && cfg.bias() ? forwardHost(cfg, List.of(), "zs", fusedGates(cfg), false)
-                    : forwardHost(cfg, List.of(start), "zs", hostGates(cfg, gates), true)));
+                .withHost(fused ? forwardHostInto(cfg, "rs", fusedGates(cfg))
+                    : forwardHost(cfg, List.of(start), "zs", hostGates(cfg, gates))));
     }
 
     /**
@@ -103,13 +109,13 @@ public final class Lstm {
 
     /**
      * The JVM form's gates for one step of the samples [lo, hi) with sigmoid gates, tanh and a bias: the
-     * whole cell in one call, which also adds the input row and the bias to the recurrent product that the
-     * step's product stored in z's rows (so no pass copies them there first); then h copied to the output.
+     * whole cell in one call, which adds the input row, the bias and the recurrent product that the step's
+     * product stored in the samples' scratch rows, and leaves the gates in z's rows; then h copied to the output.
      */
     private static List<Stmt> fusedGates(Config cfg) {
         Expr u = v("U");
-        return List.of(call(RowOps.LSTM_CELL.name(), v("zs"), mul(FIRST_ROW, v("G")), mul(v("T"), v("G")),
-                v("xw"), mul(FIRST_INPUT_ROW, v("G")), mul(v("T"), v("G")), v("b"),
+        return List.of(call(RowOps.LSTM_CELL.name(), v("rs"), mul(v(LO), v("G")), v("G"),
+                v("xw"), mul(FIRST_INPUT_ROW, v("G")), mul(v("T"), v("G")), v("b"), v("zs"), mul(FIRST_ROW, v("G")), mul(v("T"), v("G")),
                 v("cs"), v("cas"), v("hs"), mul(FIRST_ROW, u), mul(v("T"), u), v("s"), u, sub(v(HI), v(LO))),
             loop("b0", v(LO), v(HI), loop("q", u, output(cfg, at("hs", idx(ROW, u, v("q")))))));
     }
@@ -161,8 +167,9 @@ public final class Lstm {
         // dh then carries the gradient into the previous step.
         List<Stmt> step = List.of(outputBack(cfg), gates, backToHidden("dz", DZ_ROW, v("G")));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)), store("dc", add(H_ROW, v("q")), r(0)));
-        Value dxw = g.of(saved.xw());
-        g.storedWhole(dxw);  // the backward loop stores every step's row of it
+        // The backward loop stores every step's row of xw's gradient, over the gates it has just read there (or over
+        // the input row itself, when z has its own buffer): no buffer of its own, and nothing to zero.
+        Value dxw = g.inPlace(saved.xw());
         Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("cs", saved.c()).read("cas", saved.ca()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dc", saved.dc()).write("dz", dxw);

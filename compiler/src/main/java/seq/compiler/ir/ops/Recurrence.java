@@ -88,23 +88,28 @@ public final class Recurrence {
 
     /**
      * The forward kernel's JVM form over samples [lo, hi): each step for all of them together: {@code start}
-     * per sample, the recurrent product h_{s-1} · U as one matrix product over the samples' rows of
-     * {@code z} (nothing at the first step), then {@code gates}, which covers the samples [lo, hi) itself
-     * ({@link #perSample} runs a sample's statements for each).
+     * per sample, the recurrent product h_{s-1} · U as one matrix product over the samples, added into their
+     * rows of {@code z} (nothing at the first step), then {@code gates}, which covers the samples [lo, hi)
+     * itself ({@link #perSample} runs a sample's statements for each).
      */
     static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates) {
-        return forwardHost(cfg, start, z, gates, true);
+        return forwardHost(cfg, start, z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), true, gates);
     }
 
     /**
-     * {@link #forwardHost} with the recurrent product added into z's rows ({@code accumulate}, after
-     * {@code start} wrote them) or stored there, for {@code gates} to add to.
+     * {@link #forwardHost} with the recurrent product stored into the samples' rows of {@code scratch} (one row
+     * of G per sample, reused at every step), for {@code gates} to add to the input rows.
      */
-    static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String z, List<Stmt> gates, boolean accumulate) {
+    static List<Stmt> forwardHostInto(Config cfg, String scratch, List<Stmt> gates) {
+        return forwardHost(cfg, List.of(), scratch, mul(v(LO), v("G")), v("G"), false, gates);
+    }
+
+    private static List<Stmt> forwardHost(Config cfg, List<Stmt> start, String to, Expr toAt, Expr toRow, boolean accumulate,
+                                          List<Stmt> gates) {
         Gemm.View u = new Gemm.View("u", i(0), v("G"), i(1));
         Stmt product = when(HAS_PREV, Gemm.callPacked(
             new Gemm.View("hs", mul(add(mul(v(LO), v("T")), sub(v("s"), i(1))), v("U")), mul(v("T"), v("U")), i(1)), u,
-            z, mul(add(mul(v(LO), v("T")), v("s")), v("G")), mul(v("T"), v("G")), sub(v(HI), v(LO)), v("G"), v("U"), accumulate));
+            to, toAt, toRow, sub(v(HI), v(LO)), v("G"), v("U"), accumulate));
         List<Stmt> step = new ArrayList<>(List.of(inputStep(cfg)));
         if (!start.isEmpty()) step.add(new For("b0", v(LO), v(HI), start));
         step.add(product);

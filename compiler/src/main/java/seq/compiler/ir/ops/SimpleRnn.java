@@ -47,8 +47,9 @@ public final class SimpleRnn {
         // dh then carries the gradient into the previous step.
         List<Stmt> step = List.of(outputBack(cfg), cell, backToHidden("dz", DZ_ROW, v("G")));
         List<Stmt> clear = List.of(store("dh", add(H_ROW, v("q")), r(0)));
-        Value dxw = g.of(saved.xw());
-        g.storedWhole(dxw);  // the backward loop stores every step's row of it
+        // The backward loop stores every step's row of xw's gradient, over the pre-activations it has just read there
+        // (or over the input row itself, when z has its own buffer): no buffer of its own, and nothing to zero.
+        Value dxw = g.inPlace(saved.xw());
         Arrays arrays = new Arrays().read("u", recurrent)
             .read("zs", saved.z()).read("hs", saved.h()).read("dy", g.of(y))
             .write("dh", saved.dh()).write("dz", dxw);
