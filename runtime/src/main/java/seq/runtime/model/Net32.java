@@ -12,7 +12,12 @@ public interface Net32 {
     /** Every buffer's dimensions, one after another in buffer order (ranks are in the model's description). */
     void shapes(int[] dims, int[] shape);
 
-    /** Inputs and weights in, activations and the loss out. */
+    /**
+     * Inputs and weights in, activations and the loss out. Some ops overwrite what an earlier op of the pass
+     * wrote (a recurrence turns its input rows into its gates in place), so a pass, or any op of it, runs once
+     * over the buffers the ops before it left; the same holds for {@link #backward}, which writes a recurrence's
+     * input gradient over its gates: one backward pass per forward pass.
+     */
     void forward(float[][] buffers, int[] dims);
 
     /** How many ops the forward pass has. */

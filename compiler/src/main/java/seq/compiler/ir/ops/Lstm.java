@@ -66,9 +66,7 @@ public final class Lstm {
         boolean fused = kerasDefaults(cfg) && cfg.bias();
         if (fused) arrays.write("rs", saved.r());
         List<Size> ints = ints(x, units, 4);
-        if (saved.z().storage().equals(saved.xw().storage()) && cfg.goBackwards()) {
-            throw new IllegalArgumentException("z can take xw's buffer only where each step reads its own row");
-        }
+        checkInPlace(saved.xw(), saved.z(), cfg);
         return List.of(inputProduct(x, kernel, saved.xw(), span),
             arrays.op("lstm", span, ints, forward(cfg, step), g -> backward(x, recurrent, bias, y, saved, cfg, span, ints, g))
                 .withHost(fused ? forwardHostInto(cfg, "rs", fusedGates(cfg))

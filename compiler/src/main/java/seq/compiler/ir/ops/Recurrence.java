@@ -64,6 +64,16 @@ public final class Recurrence {
         return List.of(x.shape().get(0), x.shape().get(1), units, units.times(gates));
     }
 
+    /**
+     * Fails unless {@code z} has a buffer of its own or the layer reads time forwards: a forward loop that keeps z in
+     * xw's rows writes step s's row, which a layer reading time backwards still has to read at step T − 1 − s.
+     */
+    static void checkInPlace(Value xw, Value z, Config cfg) {
+        if (z.storage().equals(xw.storage()) && cfg.goBackwards()) {
+            throw new IllegalArgumentException(z + " can take " + xw + "'s buffer only where each step reads its own row");
+        }
+    }
+
     /** The input product of every step, {@code xw = x · kernel}, as one matmul over [batch · steps] rows. */
     static Op inputProduct(Value x, Value kernel, Value xw, Span span) {
         return MatMul.of(x, kernel, xw, span, true);

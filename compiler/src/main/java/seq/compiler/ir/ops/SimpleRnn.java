@@ -24,6 +24,7 @@ public final class SimpleRnn {
 
     public static List<Op> of(Value x, Value kernel, Value recurrent, Value bias, Value y, Saved saved, Config cfg, Span span) {
         Size units = recurrent.shape().get(0);
+        checkInPlace(saved.xw(), saved.z(), cfg);
         Stmt start = startStep(cfg, "zs", "b");
         Stmt cell = loop("q", v("U"),
             let("hv", Type.REAL, cfg.activation().apply(at("zs", add(Z_ROW, v("q"))))),
