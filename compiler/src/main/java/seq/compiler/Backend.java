@@ -20,12 +20,21 @@ public final class Backend {
     /** {@code slots} are each weight's optimizer state buffers (velocity or first moment, then second moment). */
     public record Result(Graph graph, Reverse.Backward backward, ModelClass.Plan plan, ModelClass.Generated generated,
                          Map<Value, Layer> owners, Map<Value, List<Value>> slots) {
-        /** `--dump-ir`: the forward ops, then the backward ops. */
+        /**
+         * `--dump-ir`: the forward ops, then the backward ops, then the values that live in another's buffer (a
+         * Reshape's output; a recurrence's gates and input gradient, in its input product's), by buffer.
+         */
         public String dump() {
             StringBuilder out = new StringBuilder("forward " + graph.model() + "\n");
             for (Op op : graph.ops()) out.append("  ").append(op.show()).append('\n');
             out.append("backward\n");
             for (Op op : backward.ops()) out.append("  ").append(op.show()).append('\n');
+            Map<Value, List<String>> shared = new java.util.LinkedHashMap<>();
+            java.util.stream.Stream.concat(graph.values().stream(), backward.grads().values().stream().sorted(java.util.Comparator.comparingInt(Value::id)))
+                .filter(v -> v.aliasOf() != null).distinct()
+                .forEach(v -> shared.computeIfAbsent(v.storage(), s -> new java.util.ArrayList<>()).add("%" + v.name()));
+            if (!shared.isEmpty()) out.append("shared buffers\n");
+            shared.forEach((s, names) -> out.append("  ").append(String.join(", ", names)).append(" in %").append(s.name()).append('\n'));
             return out.toString();
         }
     }

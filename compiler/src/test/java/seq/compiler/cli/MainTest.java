@@ -95,6 +95,8 @@ class MainTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("forward StackedLSTM") && r.out().contains("= matmul(%x, %lstm/kernel)")
             && r.out().contains("= lstm(%lstm/xw") && r.out().contains("backward") && r.out().contains("lstm_d("), r.out());
+        // A recurrence's gates and input gradient live in its input product's buffer, and the dump says so.
+        assertTrue(r.out().contains("shared buffers\n  %lstm/z, %d_lstm/xw in %lstm/xw\n"), r.out());
         try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
             assertEquals("seq.runtime.cli.TrainerMain", j.getManifest().getMainAttributes().getValue("Main-Class"));
             assertTrue(j.getEntry("seq/gen/StackedLSTM32.class") != null && j.getEntry("seq/model.txt") != null);
