@@ -14,11 +14,10 @@ public final class LSTM extends Recurrent {
 
     @Override public Value lower(Layer layer, Value x, List<Weight> weights, boolean backwards, Lowering ir) {
         Size batch = x.shape().get(0), steps = x.shape().get(1), units = Size.of(layer.args().integer("units"));
-        // The forward loop turns each step's input row into its gates in place, unless it reads the rows in reverse.
         Value xw = saved(ir, layer, "xw", batch, steps, units.times(4));
         Lstm.Saved saved = new Lstm.Saved(
             xw,
-            backwards ? saved(ir, layer, "z", batch, steps, units.times(4)) : ir.alias(layer.name() + "/z", xw.shape(), xw),
+            gates(ir, layer, xw, backwards),
             saved(ir, layer, "c", batch, steps, units),
             saved(ir, layer, "c_activation", batch, steps, units),
             saved(ir, layer, "h", batch, steps, units),

@@ -66,6 +66,16 @@ public abstract class Recurrent extends LayerKind {
         return ir.saved(layer.name() + "/" + what, List.of(dims));
     }
 
+    /**
+     * The saved pre-activations (or gates) `layer/z`, shaped as the input product {@code xw}: in xw's own buffer when
+     * the layer reads time forwards (step s turns input row s into its z row in place), a buffer of its own when it
+     * reads time backwards (step s reads input row T − 1 − s, which must survive step s).
+     */
+    protected static seq.compiler.ir.Value gates(Lowering ir, Layer layer, seq.compiler.ir.Value xw, boolean backwards) {
+        String name = layer.name() + "/z";
+        return backwards ? ir.saved(name, xw.shape()) : ir.alias(name, xw.shape(), xw);
+    }
+
     /** Bias shape: one vector of gates × units, except GRU with reset_after. */
     protected long[] biasShape(Layer layer, long width) { return new long[] {width}; }
 

@@ -13,11 +13,10 @@ public final class SimpleRNN extends Recurrent {
 
     @Override public Value lower(Layer layer, Value x, List<Weight> weights, boolean backwards, Lowering ir) {
         Size batch = x.shape().get(0), steps = x.shape().get(1), units = Size.of(layer.args().integer("units"));
-        // The forward loop adds each step's pre-activations into its input row in place, unless it reads the rows in reverse.
         Value xw = saved(ir, layer, "xw", batch, steps, units);
         SimpleRnn.Saved saved = new SimpleRnn.Saved(
             xw,
-            backwards ? saved(ir, layer, "z", batch, steps, units) : ir.alias(layer.name() + "/z", xw.shape(), xw),
+            gates(ir, layer, xw, backwards),
             saved(ir, layer, "h", batch, steps, units),
             saved(ir, layer, "dh", batch, units));
         Value bias = ir.weight(layer, "bias", weights);
