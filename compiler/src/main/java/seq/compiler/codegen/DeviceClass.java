@@ -99,7 +99,22 @@ public final class DeviceClass {
      */
     private record Step(boolean backward, int index, Op op, List<Integer> reads, List<Integer> writes, Map<String, String> names) {
         Step(boolean backward, int index, Op op, ModelClass.Plan plan) {
-            this(backward, index, op, reads(op, plan), indices(op.outputs(), plan), renames(op, plan));
+            this(backward, index, op, reads(op, plan), writes(op, plan), renames(op, plan));
+        }
+
+        /**
+         * An op's outputs; of a device kernel's, those its body stores to (an LSTM's scratch row r is
+         * the JVM form's alone, and is not fetched after each launch).
+         */
+        private static List<Integer> writes(Op op, ModelClass.Plan plan) {
+            KernelOp k = op.asKernel();
+            if (k == null || !k.device()) return indices(op.outputs(), plan);
+            java.util.Set<String> stored = Rename.stored(k.body());
+            List<Integer> out = new ArrayList<>();
+            for (int o = 0; o < op.outputs().size(); o++) {
+                if (stored.contains(k.arrayNames().get(op.inputs().size() + o))) out.add(plan.index(op.outputs().get(o)));
+            }
+            return out;
         }
 
         private static List<Integer> reads(Op op, ModelClass.Plan plan) {

@@ -22,6 +22,28 @@ public final class Rename {
         return new Rename(names, a -> { }).block(body);
     }
 
+    /** The arrays {@code body} stores to, or passes to a kernel it calls (which may store to them). */
+    public static Set<String> stored(List<Stmt> body) {
+        Set<String> out = new TreeSet<>();
+        storedIn(body, out);
+        return out;
+    }
+
+    private static void storedIn(List<Stmt> body, Set<String> out) {
+        for (Stmt s : body) {
+            if (s instanceof Loop.For f) {
+                storedIn(f.body(), out);
+            } else if (s instanceof Loop.If f) {
+                storedIn(f.then(), out);
+                storedIn(f.otherwise(), out);
+            } else if (s instanceof Loop.Store st) {
+                out.add(st.array());
+            } else if (s instanceof Loop.Call c) {
+                for (Expr a : c.args()) if (a instanceof Loop.Var v) out.add(v.name());
+            }
+        }
+    }
+
     /** The arrays {@code body} loads from: what it reads, as against what it only stores to. */
     public static Set<String> loaded(List<Stmt> body) {
         Set<String> seen = new TreeSet<>();
