@@ -1,7 +1,11 @@
 package seq.compiler;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import seq.compiler.ad.Reverse;
 import seq.compiler.check.CheckedModel;
 import seq.compiler.check.TrainConfig;
@@ -29,10 +33,10 @@ public final class Backend {
             for (Op op : graph.ops()) out.append("  ").append(op.show()).append('\n');
             out.append("backward\n");
             for (Op op : backward.ops()) out.append("  ").append(op.show()).append('\n');
-            Map<Value, List<String>> shared = new java.util.LinkedHashMap<>();
-            java.util.stream.Stream.concat(graph.values().stream(), backward.grads().values().stream().sorted(java.util.Comparator.comparingInt(Value::id)))
+            Map<Value, List<String>> shared = new LinkedHashMap<>();
+            Stream.concat(graph.values().stream(), backward.grads().values().stream().sorted(Comparator.comparingInt(Value::id)))
                 .filter(v -> v.aliasOf() != null).distinct()
-                .forEach(v -> shared.computeIfAbsent(v.storage(), s -> new java.util.ArrayList<>()).add("%" + v.name()));
+                .forEach(v -> shared.computeIfAbsent(v.storage(), s -> new ArrayList<>()).add("%" + v.name()));
             if (!shared.isEmpty()) out.append("shared buffers\n");
             shared.forEach((s, names) -> out.append("  ").append(String.join(", ", names)).append(" in %").append(s.name()).append('\n'));
             return out.toString();
@@ -43,7 +47,7 @@ public final class Backend {
     public static Result compile(CheckedModel model, String internalName, Emitter.Precision precision, String loss) {
         Lowering.Result lowered = Lowering.of(model, loss);
         Reverse.Backward backward = Reverse.of(lowered.graph(), lowered.values());
-        Map<Value, List<Value>> slots = new java.util.LinkedHashMap<>();
+        Map<Value, List<Value>> slots = new LinkedHashMap<>();
         for (Value w : lowered.graph().weights()) {
             slots.put(w, List.of(lowered.values().value(w.name() + "/m", w.shape(), Value.Role.SLOT),
                 lowered.values().value(w.name() + "/v", w.shape(), Value.Role.SLOT)));

@@ -109,21 +109,22 @@ public final class DeviceClass {
         private static List<Integer> writes(Op op, ModelClass.Plan plan) {
             KernelOp k = op.asKernel();
             if (k == null || !k.device()) return indices(op.outputs(), plan);
-            java.util.Set<String> stored = Rename.stored(k.body());
-            List<Integer> out = new ArrayList<>();
-            for (int o = 0; o < op.outputs().size(); o++) {
-                if (stored.contains(k.arrayNames().get(op.inputs().size() + o))) out.add(plan.index(op.outputs().get(o)));
-            }
-            return out;
+            return outputsNamed(k, Rename.stored(k.body()), plan);
         }
 
         private static List<Integer> reads(Op op, ModelClass.Plan plan) {
             KernelOp k = op.asKernel();
             if (k == null) return indices(op.arrays(), plan);
             List<Integer> out = new ArrayList<>(indices(op.inputs(), plan));
-            java.util.Set<String> loaded = Rename.loaded(k.body());
-            for (int o = 0; o < op.outputs().size(); o++) {
-                if (loaded.contains(k.arrayNames().get(op.inputs().size() + o))) out.add(plan.index(op.outputs().get(o)));
+            out.addAll(outputsNamed(k, Rename.loaded(k.body()), plan));
+            return out;
+        }
+
+        /** The buffers of the kernel's outputs whose array names are in {@code names}. */
+        private static List<Integer> outputsNamed(KernelOp k, java.util.Set<String> names, ModelClass.Plan plan) {
+            List<Integer> out = new ArrayList<>();
+            for (int o = 0; o < k.outputs().size(); o++) {
+                if (names.contains(k.arrayNames().get(k.inputs().size() + o))) out.add(plan.index(k.outputs().get(o)));
             }
             return out;
         }

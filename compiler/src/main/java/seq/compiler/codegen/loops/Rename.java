@@ -8,46 +8,35 @@ import java.util.function.Consumer;
 import seq.compiler.codegen.loops.Loop.Expr;
 import seq.compiler.codegen.loops.Loop.Stmt;
 
-/** Renames the arrays a piece of loop code loads from and stores to; everything else is kept. */
+/**
+ * Renames the arrays a piece of loop code loads from and stores to; everything else is kept. The same walk
+ * tells which arrays the code loads from, and which it stores to.
+ */
 public final class Rename {
     private final Map<String, String> names;
-    private final Consumer<String> onLoad;
+    private final Consumer<String> onLoad, onStore;
 
-    private Rename(Map<String, String> names, Consumer<String> onLoad) {
+    private Rename(Map<String, String> names, Consumer<String> onLoad, Consumer<String> onStore) {
         this.names = names;
         this.onLoad = onLoad;
+        this.onStore = onStore;
     }
 
     public static List<Stmt> arrays(List<Stmt> body, Map<String, String> names) {
-        return new Rename(names, a -> { }).block(body);
+        return new Rename(names, a -> { }, a -> { }).block(body);
     }
 
     /** The arrays {@code body} stores to, or passes to a kernel it calls (which may store to them). */
     public static Set<String> stored(List<Stmt> body) {
-        Set<String> out = new TreeSet<>();
-        storedIn(body, out);
-        return out;
-    }
-
-    private static void storedIn(List<Stmt> body, Set<String> out) {
-        for (Stmt s : body) {
-            if (s instanceof Loop.For f) {
-                storedIn(f.body(), out);
-            } else if (s instanceof Loop.If f) {
-                storedIn(f.then(), out);
-                storedIn(f.otherwise(), out);
-            } else if (s instanceof Loop.Store st) {
-                out.add(st.array());
-            } else if (s instanceof Loop.Call c) {
-                for (Expr a : c.args()) if (a instanceof Loop.Var v) out.add(v.name());
-            }
-        }
+        Set<String> seen = new TreeSet<>();
+        new Rename(Map.of(), a -> { }, seen::add).block(body);
+        return seen;
     }
 
     /** The arrays {@code body} loads from: what it reads, as against what it only stores to. */
     public static Set<String> loaded(List<Stmt> body) {
         Set<String> seen = new TreeSet<>();
-        new Rename(Map.of(), seen::add).block(body);
+        new Rename(Map.of(), seen::add, a -> { }).block(body);
         return seen;
     }
 
@@ -63,10 +52,14 @@ public final class Rename {
         if (s instanceof Loop.For f) return new Loop.For(f.var(), expr(f.lo()), expr(f.hi()), block(f.body()));
         if (s instanceof Loop.Let l) return new Loop.Let(l.var(), l.type(), expr(l.init()));
         if (s instanceof Loop.Set st) return new Loop.Set(st.var(), expr(st.value()));
-        if (s instanceof Loop.Store st) return new Loop.Store(name(st.array()), expr(st.index()), expr(st.value()));
+        if (s instanceof Loop.Store st) {
+            onStore.accept(st.array());
+            return new Loop.Store(name(st.array()), expr(st.index()), expr(st.value()));
+        }
         if (s instanceof Loop.If f) return new Loop.If(expr(f.cond()), block(f.then()), block(f.otherwise()));
         if (s instanceof Loop.Return r) return new Loop.Return(expr(r.value()));
         Loop.Call c = (Loop.Call) s;
+        for (Expr a : c.args()) if (a instanceof Loop.Var v) onStore.accept(v.name());
         return new Loop.Call(c.kernel(), c.args().stream().map(this::expr).toList());
     }
 
