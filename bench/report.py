@@ -201,6 +201,13 @@ def main():
                  + ("; the large model's target row instead takes, epoch by epoch, our GFLOP/s over a two-thread probe "
                     "run in the same turns (`bench/probe_turns.py`), its median and 25th–75th percentiles."
                     if any(g[-1] for g in gaps if g[0] == "large") else "."))
+    checks = [float(line.split()[-1]) for path in sorted(out.glob("crosscheck_*.txt"))
+              for line in read(path).splitlines()]
+    if checks:
+        worst = max(checks)
+        lines.append(f"Like with like (`bench/crosscheck.py`): from the first batch's weights, each jar's predictions "
+                     f"and loss gradients match its PyTorch model's (run in float64) to a relative error of at most "
+                     f"{worst:.1e} over {len(checks)} tensors.")
     lines.append("")
     kinds = {"c": "C", "java": "Java Vector API"}
     probe_text = "; ".join(f"{kinds.get(k, k)}, {t} thread{'s' if t > 1 else ''}: {g:.0f} GFLOP/s ({b}-bit)" for k, t, g, b in probes)
