@@ -205,6 +205,7 @@ def main():
               for line in read(path).splitlines()]
     if checks:
         worst = max(checks)
+        lines.append("")
         lines.append(f"Like with like (`bench/crosscheck.py`): from the first batch's weights, each jar's predictions "
                      f"and loss gradients match its PyTorch model's (run in float64) to a relative error of at most "
                      f"{worst:.1e} over {len(checks)} tensors.")
