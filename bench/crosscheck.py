@@ -1,9 +1,9 @@
 """Checks that the benchmark compares like with like: a trainer jar and bench/torch_models.py's PyTorch model
 of the same name compute the same predictions and the same loss gradients from the same weights. The weights
 (a .safetensors file in Keras's layout, as `fit --out` writes it) are loaded into the PyTorch model, which
-runs in float64; the jar's `predict` and `gradients` run on the same batch.
+runs in float64; the jar's `predict` and `gradients` run on the same batch, on DEVICE (jvm by default).
 
-usage: crosscheck.py NAME MODEL.jar WEIGHTS.safetensors X.npy Y.npy WORK_DIR
+usage: crosscheck.py NAME MODEL.jar WEIGHTS.safetensors X.npy Y.npy WORK_DIR [DEVICE]
 prints: one line per tensor (predictions, then each weight's gradient) with its relative error
         max|ours - PyTorch| / max|PyTorch|; exits 1 when any is above the tolerance, or when the two models
         do not have the same weights (names, shapes).
@@ -101,17 +101,19 @@ def relative(ours, theirs):
 
 
 def main():
-    if len(sys.argv) != 7:
+    if len(sys.argv) not in (7, 8):
         sys.exit(__doc__)
     name, jar, weights_path, xpath, ypath, work = sys.argv[1:7]
+    device = sys.argv[7] if len(sys.argv) == 8 else "jvm"
     if name not in MODELS:
         sys.exit(f"crosscheck: no PyTorch model named {name} (bench/torch_models.py has {', '.join(MODELS)})")
-    pred_path, grads_path = f"{work}/crosscheck_{name}_pred.npy", f"{work}/crosscheck_{name}_grads.safetensors"
+    pred_path = f"{work}/crosscheck_{device}_{name}_pred.npy"
+    grads_path = f"{work}/crosscheck_{device}_{name}_grads.safetensors"
     for command in (["predict", "--weights", weights_path, "--x", xpath, "--out", pred_path],
                     ["gradients", "--weights", weights_path, "--x", xpath, "--y", ypath, "--out", grads_path]):
-        run = subprocess.run(["java", "-jar", jar, *command, "--device", "jvm"], capture_output=True, text=True)
+        run = subprocess.run(["java", "-jar", jar, *command, "--device", device], capture_output=True, text=True)
         if run.returncode != 0:
-            sys.exit(f"crosscheck: {jar} {command[0]} failed:\n{run.stdout}{run.stderr}")
+            sys.exit(f"crosscheck: {jar} {command[0]} --device {device} failed:\n{run.stdout}{run.stderr}")
 
     make, loss_kind = MODELS[name]
     torch.manual_seed(1)
@@ -135,9 +137,9 @@ def main():
         errors.append((f"d {key}", relative(ours[key], g)))
     worst = max(e for _, e in errors)
     for label, e in errors:
-        print(f"{name} {label} {e:.2e}{'  ABOVE ' + format(TOLERANCE, '.0e') if e > TOLERANCE else ''}")
+        print(f"{name} {device} {label} {e:.2e}{'  ABOVE ' + format(TOLERANCE, '.0e') if e > TOLERANCE else ''}")
     if worst > TOLERANCE:
-        sys.exit(f"crosscheck: {name}: the trainer jar and the PyTorch model differ (worst relative error {worst:.2e})")
+        sys.exit(f"crosscheck: {name} on {device}: the trainer jar and the PyTorch model differ (worst relative error {worst:.2e})")
 
 
 if __name__ == "__main__":

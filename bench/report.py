@@ -207,7 +207,8 @@ def main():
         worst = max(checks)
         lines.append("")
         lines.append(f"Like with like (`bench/crosscheck.py`): from the first batch's weights, each jar's predictions "
-                     f"and loss gradients match its PyTorch model's (run in float64) to a relative error of at most "
+                     f"and loss gradients, on each device that ran, match its PyTorch model's (run in float64) to a "
+                     f"relative error of at most "
                      f"{worst:.1e} over {len(checks)} tensors.")
     lines.append("")
     kinds = {"c": "C", "java": "Java Vector API"}
