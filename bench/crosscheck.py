@@ -41,59 +41,30 @@ def read_safetensors(path):
     return tensors
 
 
-def keras_layers(model):
-    """The model's layers in order, each named as Keras names it (lstm, lstm_1, conv1d, dense, ...)."""
+def keras_weights(model):
+    """Each Keras weight of the model, in layer order: (its Keras name, the PyTorch parameter that holds it, the
+    axes order that turns one layout into the other, which is its own inverse). Layers are named as Keras names
+    them (lstm, lstm_1, conv1d, dense, ...). Keras's LSTM gates are i, f, c, o, as PyTorch's i, f, g, o; its one
+    bias is PyTorch's bias_ih (main zeroes bias_hh)."""
     kinds = {nn.LSTM: "lstm", nn.Conv1d: "conv1d", nn.Linear: "dense"}
     counts = {}
-    layers = []
+    out = []
     for module in model.modules():
         kind = kinds.get(type(module))
         if kind is None:
             continue
         k = counts.get(kind, 0)
         counts[kind] = k + 1
-        layers.append((kind if k == 0 else f"{kind}_{k}", module))
-    return layers
-
-
-def load_keras(model, weights):
-    """Copies Keras-layout weights into the PyTorch model. Keras's LSTM gates are i, f, c, o, as PyTorch's
-    i, f, g, o; its one bias goes to bias_ih, and bias_hh is zero."""
-    expected = set()
-    with torch.no_grad():
-        for name, m in keras_layers(model):
-            if isinstance(m, nn.LSTM):
-                expected |= {f"{name}/kernel", f"{name}/recurrent_kernel", f"{name}/bias"}
-                m.weight_ih_l0.copy_(torch.from_numpy(weights[f"{name}/kernel"].T))
-                m.weight_hh_l0.copy_(torch.from_numpy(weights[f"{name}/recurrent_kernel"].T))
-                m.bias_ih_l0.copy_(torch.from_numpy(weights[f"{name}/bias"]))
-                m.bias_hh_l0.zero_()
-            elif isinstance(m, nn.Conv1d):
-                expected |= {f"{name}/kernel", f"{name}/bias"}
-                m.weight.copy_(torch.from_numpy(weights[f"{name}/kernel"].transpose(2, 1, 0)))
-                m.bias.copy_(torch.from_numpy(weights[f"{name}/bias"]))
-            else:
-                expected |= {f"{name}/kernel", f"{name}/bias"}
-                m.weight.copy_(torch.from_numpy(weights[f"{name}/kernel"].T))
-                m.bias.copy_(torch.from_numpy(weights[f"{name}/bias"]))
-    return expected
-
-
-def keras_grads(model):
-    """The PyTorch model's gradients in Keras's layout and names."""
-    grads = {}
-    for name, m in keras_layers(model):
-        if isinstance(m, nn.LSTM):
-            grads[f"{name}/kernel"] = m.weight_ih_l0.grad.numpy().T
-            grads[f"{name}/recurrent_kernel"] = m.weight_hh_l0.grad.numpy().T
-            grads[f"{name}/bias"] = m.bias_ih_l0.grad.numpy()
-        elif isinstance(m, nn.Conv1d):
-            grads[f"{name}/kernel"] = m.weight.grad.numpy().transpose(2, 1, 0)
-            grads[f"{name}/bias"] = m.bias.grad.numpy()
+        name = kind if k == 0 else f"{kind}_{k}"
+        if kind == "lstm":
+            out += [(f"{name}/kernel", module.weight_ih_l0, (1, 0)),
+                    (f"{name}/recurrent_kernel", module.weight_hh_l0, (1, 0)),
+                    (f"{name}/bias", module.bias_ih_l0, (0,))]
         else:
-            grads[f"{name}/kernel"] = m.weight.grad.numpy().T
-            grads[f"{name}/bias"] = m.bias.grad.numpy()
-    return grads
+            # Dense's kernel is [in, out] against PyTorch's [out, in]; Conv1D's [width, in, out] against [out, in, width].
+            out += [(f"{name}/kernel", module.weight, (1, 0) if kind == "dense" else (2, 1, 0)),
+                    (f"{name}/bias", module.bias, (0,))]
+    return out
 
 
 def relative(ours, theirs):
@@ -119,9 +90,16 @@ def main():
     torch.manual_seed(1)
     model = make().double()
     weights = read_safetensors(weights_path)
-    expected = load_keras(model, weights)
+    mapping = keras_weights(model)
+    expected = {key for key, _, _ in mapping}
     if expected != set(weights):
         sys.exit(f"crosscheck: {name}: the jar's weights {sorted(weights)} are not the PyTorch model's {sorted(expected)}")
+    with torch.no_grad():
+        for key, param, axes in mapping:
+            param.copy_(torch.from_numpy(weights[key].transpose(axes)))
+        for module in model.modules():
+            if isinstance(module, nn.LSTM):
+                module.bias_hh_l0.zero_()  # Keras's LSTM has one bias, bias_ih here
     x = torch.from_numpy(np.load(xpath).astype(np.float64))
     y = torch.from_numpy(np.load(ypath).astype(np.float64))
     out = model(x)
@@ -131,7 +109,8 @@ def main():
 
     errors = [("predictions", relative(np.load(pred_path), theirs.detach().numpy()))]
     ours = read_safetensors(grads_path)
-    for key, g in keras_grads(model).items():
+    for key, param, axes in mapping:
+        g = param.grad.numpy().transpose(axes)
         if key not in ours or ours[key].shape != g.shape:
             sys.exit(f"crosscheck: {name}: the jar's gradients have no {key} of shape {g.shape}")
         errors.append((f"d {key}", relative(ours[key], g)))

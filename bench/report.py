@@ -209,7 +209,7 @@ def main():
         lines.append(f"Like with like (`bench/crosscheck.py`): from the first batch's weights, each jar's predictions "
                      f"and loss gradients, on each device that ran, match its PyTorch model's (run in float64) to a "
                      f"relative error of at most "
-                     f"{worst:.1e} over {len(checks)} tensors.")
+                     f"{worst:.1e} in {len(checks)} comparisons (a tensor on a device each).")
     lines.append("")
     kinds = {"c": "C", "java": "Java Vector API"}
     probe_text = "; ".join(f"{kinds.get(k, k)}, {t} thread{'s' if t > 1 else ''}: {g:.0f} GFLOP/s ({b}-bit)" for k, t, g, b in probes)
