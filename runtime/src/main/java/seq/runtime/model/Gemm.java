@@ -19,12 +19,19 @@ public final class Gemm {
     public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
         && !"false".equals(System.getProperty("seq.vector"));
 
+    /** Calls of each Vector API kernel per round of the warm-up. */
+    static final int WARM_UP_ROUND = 100;
+    /** A round of the warm-up that allocates less than this ran compiled kernels: one uncompiled kernel allocates more. */
+    static final long WARM_UP_CLEAN = 64 << 10;
+    /** The longest the warm-up runs (training waits for it): HotSpot may never compile (-Xint, a C1-only JVM). */
+    static final long WARM_UP_LIMIT_NANOS = 5_000_000_000L;
+
     /** The background warm-up of the Vector API kernels, started when this class loads; null without the Vector API. */
     private static final Thread WARM_UP;
 
     static {
         if (VECTOR) {
-            WARM_UP = new Thread(Gemm::warmUp, "seq-vector-warm-up");
+            WARM_UP = new Thread(() -> warmUp(WARM_UP_LIMIT_NANOS), "seq-vector-warm-up");
             WARM_UP.setDaemon(true);
             WARM_UP.setPriority(Thread.MIN_PRIORITY);
             WARM_UP.start();
@@ -42,7 +49,7 @@ public final class Gemm {
     }
 
     /**
-     * Waits for the warm-up to finish (about 1.4 s from start-up here). Training calls it before its first
+     * Waits for the warm-up to finish (about 1.7 s from start-up here). Training calls it before its first
      * step: a step run meanwhile ran the kernels uncompiled, allocating an object per vector operation, and
      * HotSpot then compiled some of them from that run's profile, which still allocated for epochs. The
      * large benchmark model took 4.6 s for its first epoch and allocated 3–5 MB in the next two without
@@ -67,30 +74,61 @@ public final class Gemm {
      * Runs the Vector API kernels on small dummy rows until HotSpot has compiled them. Until it has, every
      * vector operation is an allocated object and a hundred times slower than plain loops; a product that a
      * model calls rarely (a small Dense layer, when the device takes the rest) would never get that far on
-     * its own. In the background, once per JVM: a thousand small calls of each.
+     * its own. In the background, once per JVM, in rounds of {@link #WARM_UP_ROUND} calls of each kernel,
+     * until a round allocates less than {@link #WARM_UP_CLEAN} bytes (compiled kernels keep their vectors in
+     * registers; the rest is the fresh scratch and packs) or {@code limitNanos} have passed; true in the first
+     * case. A fixed thousand calls of each left {@code eight} and others compiled without their vectors (60 MB
+     * a round still), and the large benchmark model on {@code opencl}, whose host calls them twice a step,
+     * allocated 1.6–7.6 MB a step in its second and third epochs; it now allocates 50 KB from its second.
      */
-    private static void warmUp() {
+    static boolean warmUp(long limitNanos) {
+        com.sun.management.ThreadMXBean threads = allocationCounter();
+        long began = System.nanoTime();
         // Every path: B read in place and packed, transposed, a partial last strip, a last group of few rows,
         // A read in place and packed (a transposed A is always packed).
         float[] a = new float[66 * 64], b = new float[64 * 48], c = new float[66 * 48];
         for (int i = 0; i < a.length; i++) a[i] = (i % 7) * 0.1f;
         for (int i = 0; i < b.length; i++) b[i] = (i % 5) * 0.1f;
-        for (int r = 0; r < 1000; r++) {
-            VectorGemm.gemm(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 16, 48, 64, r & 1);
-            VectorGemm.gemm(a, 0, 1, 12, b, 0, 48, 1, c, 0, 48, 12, 48, 64, r & 1);
-            VectorGemm.gemm(a, 0, 1, 1, b, 0, 48, 1, c, 0, 48, 40, 48, 1, r & 1);
-            VectorGemm.gemm(a, 0, 1, 1, b, 0, 48, 1, c, 0, 48, 1, 40, 64, r & 1);
-            if (r % 8 == 0) VectorGemm.gemm(a, 0, 64, 1, b, 0, 1, 64, c, 0, 48, 66, 48, 64, r & 1);
-            VectorGemm.pack(b, 0, 48, 1, 64, 48);
-            VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, r & 1);
-            VectorRows.sigmoid(c, 0, 48, 3, 50);
-            VectorRows.tanh(c, 0, 40, 2, 48);
-            VectorRows.tanh(c, 0, 12, 4, 40);
-            // Column sums in blocks of four vectors (66 columns) and one vector at a time (50), each with a scalar tail.
-            VectorRows.columnSum(a, 16, 66, 0, 66, c, 0);
-            VectorRows.columnSum(a, 16, 50, 0, 50, c, 0);
-            VectorRows.columnMax(a, 0, 16, 66, c, b, 0);
+        for (int round = 0; ; round++) {
+            long before = threads == null ? 0 : threads.getCurrentThreadAllocatedBytes();
+            // A fresh scratch each round, so that growing it is in HotSpot's profile: compiled without that branch,
+            // a product met its first call on a training thread (whose scratch starts empty) by falling back to
+            // the interpreter, where it stayed for seconds when the model called it rarely.
+            VectorGemm.dropScratch();
+            VectorRows.dropScratch();
+            for (int r = 0; r < WARM_UP_ROUND; r++) warmUpCalls(a, b, c, r);
+            if (threads == null ? round == 9 : threads.getCurrentThreadAllocatedBytes() - before < WARM_UP_CLEAN) return true;
+            if (System.nanoTime() - began > limitNanos) return false;
         }
+    }
+
+    /** The calling thread's allocation counter, or null where the JVM has none. */
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+            && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+            return t;
+        }
+        return null;
+    }
+
+    private static void warmUpCalls(float[] a, float[] b, float[] c, int r) {
+        int accumulate = r & 1;
+        VectorGemm.gemm(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 16, 48, 64, accumulate);
+        VectorGemm.gemm(a, 0, 1, 12, b, 0, 48, 1, c, 0, 48, 12, 48, 64, accumulate);
+        VectorGemm.gemm(a, 0, 1, 1, b, 0, 48, 1, c, 0, 48, 40, 48, 1, accumulate);
+        VectorGemm.gemm(a, 0, 1, 1, b, 0, 48, 1, c, 0, 48, 1, 40, 64, accumulate);
+        // Many rows of C: B packed whether it is transposed or not.
+        if (r % 8 == 0) VectorGemm.gemm(a, 0, 64, 1, b, 0, 1, 64, c, 0, 48, 66, 48, 64, accumulate);
+        if (r % 8 == 4) VectorGemm.gemm(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 66, 48, 64, accumulate);
+        VectorGemm.pack(b, 0, 48, 1, 64, 48);
+        VectorGemm.gemmPacked(a, 0, 64, 1, b, 0, 48, 1, c, 0, 48, 13, 48, 64, accumulate);
+        VectorRows.sigmoid(c, 0, 48, 3, 50);
+        VectorRows.tanh(c, 0, 40, 2, 48);
+        VectorRows.tanh(c, 0, 12, 4, 40);
+        // Column sums in blocks of four vectors (66 columns) and one vector at a time (50), each with a scalar tail.
+        VectorRows.columnSum(a, 16, 66, 0, 66, c, 0);
+        VectorRows.columnSum(a, 16, 50, 0, 50, c, 0);
+        VectorRows.columnMax(a, 0, 16, 66, c, b, 0);
     }
 
     /**

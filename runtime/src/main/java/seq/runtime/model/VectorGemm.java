@@ -37,6 +37,11 @@ final class VectorGemm {
 
     private VectorGemm() {}
 
+    /** Forgets this thread's scratch space (the warm-up's way to keep growing it in HotSpot's profile). */
+    static void dropScratch() {
+        SCRATCH.remove();
+    }
+
     private static final class Scratch {
         float[] panel = new float[0], rowsOfA = new float[0];
         final float[] tile = new float[8 * W];

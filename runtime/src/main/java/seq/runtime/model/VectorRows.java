@@ -22,6 +22,11 @@ final class VectorRows {
 
     private VectorRows() {}
 
+    /** Forgets this thread's scratch space (the warm-up's way to keep growing it in HotSpot's profile). */
+    static void dropScratch() {
+        PADDED.remove();
+    }
+
     /**
      * The array to work on for {@code count} segments of n elements, {@code stride} apart from {@code off}:
      * {@code a} itself when the segments are whole vectors, else a scratch copy of them one after another,

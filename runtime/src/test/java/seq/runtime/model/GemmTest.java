@@ -67,6 +67,18 @@ class GemmTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("seq-vector-warm-up") && t.isAlive()));
     }
 
+    /**
+     * The warm-up ends when a round of its calls allocates (almost) nothing, which needs every kernel it calls to
+     * keep its vectors out of the heap once compiled: a kernel that allocates on every call would make training
+     * wait out the warm-up's whole time limit. Rerun here with a minute's limit, after the background one.
+     */
+    @Test
+    void theWarmUpEndsWithARoundThatAllocatesNothing() {
+        Gemm.awaitWarmUp();
+        assertTrue(Gemm.warmUp(60_000_000_000L), "a round of the warm-up's calls allocated " + Gemm.WARM_UP_CLEAN
+            + " bytes or more for a minute");
+    }
+
     /** [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]], by hand; then += the same again. */
     @ParameterizedTest
     @MethodSource("impls")
