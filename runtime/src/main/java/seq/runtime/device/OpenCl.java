@@ -75,6 +75,26 @@ public final class OpenCl implements Executor {
      * get after the collector moved the array went through the old address, into whatever the heap held
      * there (training on PoCL hit NaN losses and aborts in about half the runs of reference model 1).
      */
+    /**
+     * Whether a Java Flight Recorder recording that samples threads' stacks is running in this JVM: PoCL's
+     * compiler, which runs inside the process, failed every time under it (docs/performance.md, eleventh round).
+     */
+    static boolean samplingRecording() {
+        try {
+            if (!jdk.jfr.FlightRecorder.isInitialized()) return false;
+            for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+                if (r.getState() == jdk.jfr.RecordingState.RUNNING
+                    && ("true".equals(r.getSettings().get("jdk.ExecutionSample#enabled"))
+                        || "true".equals(r.getSettings().get("jdk.NativeMethodSample#enabled")))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (LinkageError | RuntimeException e) {
+            return false; // a JVM without the jdk.jfr module, or with the recorder turned off
+        }
+    }
+
     static Executor create(OpenCLDevice device, Net32 net, ModelInfo info, ClassLoader loader) {
         device.setSharedMemory(false);
         Kernel kernel;
@@ -85,7 +105,11 @@ public final class OpenCl implements Executor {
             kernel.compile(device);
         } catch (CompileFailedException e) {
             throw new UserError("OpenCL could not build " + info.deviceClass() + " for " + device.getName() + ": " + e.getMessage()
-                + "; use --device jvm");
+                + (samplingRecording()
+                    ? "; a Java Flight Recorder recording that samples threads is running, and PoCL's compiler fails under"
+                      + " its sampling: start the recording once the device is set up (-XX:StartFlightRecording=delay=10s,...),"
+                      + " or use --device jvm"
+                    : "; use --device jvm"));
         } catch (ReflectiveOperationException e) {
             throw new UserError("the OpenCL kernels in this jar (" + info.deviceClass() + ") cannot be loaded: " + e + "; use --device jvm");
         }
