@@ -76,10 +76,11 @@ public final class Gemm {
      * model calls rarely (a small Dense layer, when the device takes the rest) would never get that far on
      * its own. In the background, once per JVM, in rounds of {@link #WARM_UP_ROUND} calls of each kernel,
      * until a round allocates less than {@link #WARM_UP_CLEAN} bytes (compiled kernels keep their vectors in
-     * registers; the rest is the fresh scratch and packs) or {@code limitNanos} have passed; true in the first
-     * case. A fixed thousand calls of each left {@code eight} and others compiled without their vectors (60 MB
-     * a round still), and the large benchmark model on {@code opencl}, whose host calls them twice a step,
-     * allocated 1.6–7.6 MB a step in its second and third epochs; it now allocates 50 KB from its second.
+     * registers; the rest is the fresh scratch and packs) or {@code limitNanos} have passed: true in the first
+     * case (on a JVM without a per-thread allocation counter, false after ten rounds). A fixed thousand calls of
+     * each left {@code eight} and others compiled without their vectors (60 MB a round still), and the large
+     * benchmark model on {@code opencl}, whose host calls them twice a step, allocated 1.6–7.6 MB a step in
+     * its second and third epochs; it now allocates 50 KB a step from its second.
      */
     static boolean warmUp(long limitNanos) {
         com.sun.management.ThreadMXBean threads = allocationCounter();
@@ -97,7 +98,11 @@ public final class Gemm {
             VectorGemm.dropScratch();
             VectorRows.dropScratch();
             for (int r = 0; r < WARM_UP_ROUND; r++) warmUpCalls(a, b, c, r);
-            if (threads == null ? round == 9 : threads.getCurrentThreadAllocatedBytes() - before < WARM_UP_CLEAN) return true;
+            if (threads == null) {
+                if (round == 9) return false;
+            } else if (threads.getCurrentThreadAllocatedBytes() - before < WARM_UP_CLEAN) {
+                return true;
+            }
             if (System.nanoTime() - began > limitNanos) return false;
         }
     }
