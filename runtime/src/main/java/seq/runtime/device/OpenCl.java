@@ -69,13 +69,6 @@ public final class OpenCl implements Executor {
     }
 
     /**
-     * Loads, translates and builds the model's device class. Device buffers are always copies, as on a
-     * discrete GPU: on a device that shares host memory (a CPU, PoCL) Aparapi would otherwise make each
-     * buffer the Java array's memory at the address it had when the buffer was made, and an explicit put or
-     * get after the collector moved the array went through the old address, into whatever the heap held
-     * there (training on PoCL hit NaN losses and aborts in about half the runs of reference model 1).
-     */
-    /**
      * Whether a Java Flight Recorder recording that samples threads' stacks is running in this JVM: PoCL's
      * compiler, which runs inside the process, failed every time under it (docs/performance.md, eleventh round).
      */
@@ -95,6 +88,13 @@ public final class OpenCl implements Executor {
         }
     }
 
+    /**
+     * Loads, translates and builds the model's device class. Device buffers are always copies, as on a
+     * discrete GPU: on a device that shares host memory (a CPU, PoCL) Aparapi would otherwise make each
+     * buffer the Java array's memory at the address it had when the buffer was made, and an explicit put or
+     * get after the collector moved the array went through the old address, into whatever the heap held
+     * there (training on PoCL hit NaN losses and aborts in about half the runs of reference model 1).
+     */
     static Executor create(OpenCLDevice device, Net32 net, ModelInfo info, ClassLoader loader) {
         device.setSharedMemory(false);
         Kernel kernel;
