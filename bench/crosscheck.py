@@ -96,7 +96,11 @@ def main():
         sys.exit(f"crosscheck: {name}: the jar's weights {sorted(weights)} are not the PyTorch model's {sorted(expected)}")
     with torch.no_grad():
         for key, param, axes in mapping:
-            param.copy_(torch.from_numpy(weights[key].transpose(axes)))
+            w = weights[key].transpose(axes)
+            if w.shape != tuple(param.shape):
+                sys.exit(f"crosscheck: {name}: the jar's {key} {weights[key].shape} does not fit the PyTorch model's "
+                         f"{tuple(param.shape)} in axes order {axes}")
+            param.copy_(torch.from_numpy(w))
         for module in model.modules():
             if isinstance(module, nn.LSTM):
                 module.bias_hh_l0.zero_()  # Keras's LSTM has one bias, bias_ih here

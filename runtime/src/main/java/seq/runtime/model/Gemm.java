@@ -78,7 +78,7 @@ public final class Gemm {
      * until a round allocates less than {@link #WARM_UP_CLEAN} bytes (compiled kernels keep their vectors in
      * registers; the rest is the fresh scratch and packs) or {@code limitNanos} have passed: true in the first
      * case (on a JVM without a per-thread allocation counter, false after ten rounds). A fixed thousand calls of
-     * each left {@code eight} and others compiled without their vectors (60 MB a round still), and the large
+     * each left {@code eight} and others as C1 code, boxing their vectors (60 MB a round still), and the large
      * benchmark model on {@code opencl}, whose host calls them twice a step, allocated 1.6–7.6 MB a step in
      * its second and third epochs; it now allocates 50 KB a step from its second.
      */
